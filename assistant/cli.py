@@ -1,0 +1,130 @@
+"""The `callplan` command. Thin: parse, call the pipeline or a module, render, map errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Callable, Optional
+
+import typer
+
+from .errors import CallplanError
+from .models import Hints
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+
+def friendly(fn: Callable) -> Callable:
+    """Map our errors to one line on stderr and their exit code (2 for user errors); no traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except CallplanError as e:
+            typer.secho(f"error: {e}", fg="red", err=True)
+            raise typer.Exit(e.exit_code)
+        except KeyboardInterrupt:
+            typer.echo("interrupted; nothing was written", err=True)
+            raise typer.Exit(130)
+
+    return wrapper
+
+
+def write_output(text: str, out: Optional[Path]) -> None:
+    """Write atomically (temp file + rename) so a failure never leaves a partial file."""
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+    typer.echo(f"wrote {out}", err=True)
+
+
+def parse_date(value: Optional[str]) -> Optional[dt.date]:
+    from .errors import InputError
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--call-date {value!r} is not a date; use YYYY-MM-DD")
+
+
+def source_arg(file: str) -> Path:
+    return Path(file)
+
+
+class TranscriptFormat(str, Enum):
+    txt = "txt"
+    json = "json"
+    vtt = "vtt"
+    srt = "srt"
+
+
+class DraftFormat(str, Enum):
+    md = "md"
+    json = "json"
+
+
+VendorOpt = typer.Option(None, "--vendor", help="A vendor speaker's name (repeatable).")
+CustomerOpt = typer.Option(None, "--customer", help="A customer speaker's name (repeatable).")
+
+
+@app.command()
+@friendly
+def transcribe(
+    file: Path = typer.Argument(..., help="Audio (wav mp3 m4a mp4 webm ogg flac) or a transcript file."),
+    vendor: Optional[list[str]] = VendorOpt,
+    customer: Optional[list[str]] = CustomerOpt,
+    format: TranscriptFormat = typer.Option(TranscriptFormat.txt, "--format"),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write here instead of stdout."),
+):
+    """Transcribe a call, with timestamps, who spoke and each speaker's role."""
+    from . import pipeline, transcripts
+    from .progress import cli_progress
+
+    hints = Hints(vendor=vendor or [], customer=customer or [])
+    with cli_progress() as progress:
+        t = pipeline.load_transcript(file, hints, progress)
+    write_output(transcripts.write(t, format.value), out)
+
+
+@app.command()
+@friendly
+def draft(
+    file: Path = typer.Argument(..., help="Audio or transcript file; '-' reads pasted notes from stdin."),
+    vendor: Optional[list[str]] = VendorOpt,
+    customer: Optional[list[str]] = CustomerOpt,
+    call_date: Optional[str] = typer.Option(None, "--call-date", help="YYYY-MM-DD; default today."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="embedded | llm (default: llm when configured)."),
+    format: DraftFormat = typer.Option(DraftFormat.md, "--format"),
+    out: Optional[Path] = typer.Option(None, "--out"),
+):
+    """Draft the one-page success plan from a call, in the customer's own words."""
+    from . import pipeline, render
+    from .progress import cli_progress
+
+    hints = Hints(
+        vendor=vendor or [],
+        customer=customer or [],
+        call_date=parse_date(call_date) or dt.date.today(),
+        engine=engine,
+    )
+    source = sys.stdin.read() if str(file) == "-" else file
+    with cli_progress() as progress:
+        d = pipeline.draft(source, hints, progress)
+    text = d.model_dump_json(indent=2) if format == DraftFormat.json else render.draft_markdown(d)
+    write_output(text, out)
+
+
+# --- more commands register below (doctor, eval, bench, knowledge, bullseye, calls, plan, export, slack) ---
+
+
+def main() -> None:  # pragma: no cover
+    app()

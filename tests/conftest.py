@@ -1,0 +1,23 @@
+"""Shared fixtures. Every test gets its own data dir, so nothing touches the user's files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples"
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(tmp_path_factory, monkeypatch):
+    data = tmp_path_factory.mktemp("callplan-data")
+    monkeypatch.setenv("CALLPLAN_DATA_DIR", str(data))
+    for var in ("OPENAI_API_KEY", "CALLPLAN_LLM_BASE_URL", "CALLPLAN_CHROMA_URL", "CALLPLAN_DATABASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    from assistant.config import reload_settings
+
+    reload_settings()
+    yield data
+    reload_settings()
