@@ -1,0 +1,215 @@
+"""The practices index: chroma, built from the corpus files on first use and kept in step.
+
+Each practice is stored as several vectors that share its id: the whole practice
+(`<id>::doc`) and each applies_to phrase (`<id>::goals:0` ...). A customer's sentence
+matches a short phrase in the customer's words far more sharply than a paragraph, and
+the matched phrase says why a practice was chosen. Every vector carries the practice's
+content hash, so a re-sync touches only what changed.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+from urllib.parse import urlparse
+
+import numpy as np
+
+from ..config import Settings, get_settings
+from ..embeddings import ChromaEmbedding, embed
+from ..errors import BackendError, ConfigError
+from .corpus import Practice, corpus_root, fingerprint, load_corpus
+
+COLLECTION = "practices"
+_lock = threading.RLock()
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    total: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed; "
+            f"{self.total} practices indexed"
+        )
+
+
+@dataclass
+class Hit:
+    """One practice found for a query: its best similarity and what matched."""
+
+    practice_id: str
+    title: str
+    text: str
+    segment: str
+    score: float  # cosine similarity of the best-matching vector
+    matched: str  # the applies_to phrase (or "practice") that matched best
+    topic: str  # goals | measures | impediments | practice
+
+
+def client(settings: Optional[Settings] = None):
+    """A chroma server when CALLPLAN_CHROMA_URL is set, else a persistent index in the data dir."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = settings or get_settings()
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        u = urlparse(settings.chroma_url)
+        if u.scheme not in ("http", "https") or not u.hostname:
+            raise ConfigError(f"CALLPLAN_CHROMA_URL {settings.chroma_url!r} is not a URL like http://host:8000")
+        ssl = u.scheme == "https"
+        try:
+            return chromadb.HttpClient(
+                host=u.hostname, port=u.port or (443 if ssl else 8000), ssl=ssl, settings=chroma_settings
+            )
+        except Exception as e:  # connection refused, bad TLS, ...
+            raise BackendError(f"cannot reach the chroma server at {settings.chroma_url} ({e}); is it running?") from e
+    path = settings.ensure_data_dir() / "chroma"
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def collection(settings: Optional[Settings] = None, name: str = COLLECTION):
+    """The practices collection, always with our embedding function (chroma's default downloads)."""
+    return client(settings).get_or_create_collection(
+        name, embedding_function=ChromaEmbedding(), configuration={"hnsw": {"space": "cosine"}}
+    )
+
+
+def _vectors(p: Practice) -> list[tuple[str, str, str, str]]:
+    """(vector id, text, topic, matched phrase) for one practice."""
+    rows = [(f"{p.id}::doc", p.document(), "practice", p.title)]
+    counts: dict[str, int] = {}
+    for topic, phrase in p.applies_to.phrases():
+        i = counts[topic] = counts.get(topic, -1) + 1
+        rows.append((f"{p.id}::{topic}:{i}", phrase, topic, phrase))
+    return rows
+
+
+def _upsert(col, practices: list[Practice], batch: int = 4000) -> None:
+    rows = []
+    for p in practices:
+        h = p.content_hash()
+        for vid, text, topic, matched in _vectors(p):
+            meta = {
+                "practice_id": p.id, "hash": h, "topic": topic, "matched": matched,
+                "title": p.title, "text": p.text, "segment": p.segment,
+            }  # fmt: skip
+            rows.append((vid, text, meta))
+    rows.sort(key=lambda r: len(r[1]))  # similar lengths per batch: less padding, faster embedding
+    for i in range(0, len(rows), batch):
+        chunk = rows[i : i + batch]
+        docs = [r[1] for r in chunk]
+        col.upsert(
+            ids=[r[0] for r in chunk], documents=docs, metadatas=[r[2] for r in chunk], embeddings=embed(docs)
+        )
+
+
+def _existing(col) -> dict[str, tuple[str, list[str]]]:
+    """practice id -> (hash, vector ids) currently in the index."""
+    got = col.get(include=["metadatas"])
+    out: dict[str, tuple[str, list[str]]] = {}
+    for vid, meta in zip(got["ids"], got["metadatas"]):
+        pid = meta.get("practice_id", vid)
+        out.setdefault(pid, (meta.get("hash", ""), []))[1].append(vid)
+    return out
+
+
+def sync(root: Optional[Path] = None, settings: Optional[Settings] = None, pin: bool = False) -> SyncReport:
+    """Make the index equal the corpus: add new, update edited, remove deleted practices.
+
+    `pin`: remember this directory, so the automatic re-check follows it rather than the
+    configured corpus (what `callplan knowledge sync DIR` means).
+    """
+    settings = settings or get_settings()
+    root = Path(root) if root else corpus_root(settings)
+    practices = load_corpus(root)  # validates everything before touching the index
+    with _lock:
+        col = collection(settings)
+        have = _existing(col)
+        report = SyncReport(total=len(practices))
+        changed = []
+        for p in practices:
+            old = have.get(p.id)
+            if old is None:
+                report.added.append(p.id)
+                changed.append(p)
+            elif old[0] != p.content_hash():
+                report.updated.append(p.id)
+                changed.append(p)
+        wanted = {p.id for p in practices}
+        stale = [vid for pid, (_, vids) in have.items() if pid not in wanted for vid in vids]
+        report.removed = sorted(pid for pid in have if pid not in wanted)
+        # an edited practice may have fewer phrases now: drop its old vectors first
+        stale += [vid for p in changed if p.id in have for vid in have[p.id][1]]
+        if stale:
+            col.delete(ids=stale)
+        if changed:
+            _upsert(col, changed)
+        meta = dict(col.metadata or {})
+        meta["fingerprint"] = fingerprint(root)
+        if pin:
+            meta["pinned_dir"] = str(root.resolve())
+        else:
+            meta.pop("pinned_dir", None)
+        col.modify(metadata=meta or None)
+    return report
+
+
+def ensure_index(settings: Optional[Settings] = None):
+    """The collection, re-synced first if the corpus files changed (a cheap fingerprint check)."""
+    settings = settings or get_settings()
+    with _lock:
+        col = collection(settings)
+        meta = col.metadata or {}
+        pinned = meta.get("pinned_dir")
+        pin = bool(pinned) and Path(pinned).is_dir()
+        root = Path(pinned) if pin else corpus_root(settings)
+        if meta.get("fingerprint") != fingerprint(root) or (pinned and not pin):
+            sync(root, settings, pin=pin)
+            col = collection(settings)
+    return col
+
+
+def query(col, vectors: np.ndarray, n: int) -> list[dict[str, Hit]]:
+    """For each query vector: practice id -> best Hit among the nearest `n` vectors."""
+    count = col.count()
+    if count == 0 or len(vectors) == 0:
+        return [{} for _ in range(len(vectors))]
+    res = col.query(
+        query_embeddings=[v for v in vectors], n_results=min(n, count), include=["metadatas", "distances"]
+    )
+    out = []
+    for metas, dists in zip(res["metadatas"], res["distances"]):
+        best: dict[str, Hit] = {}
+        for meta, d in zip(metas, dists):
+            pid = meta["practice_id"]
+            sim = 1.0 - float(d)
+            if pid not in best or sim > best[pid].score:
+                best[pid] = Hit(
+                    practice_id=pid, title=meta["title"], text=meta["text"], segment=meta["segment"],
+                    score=sim, matched=meta["matched"], topic=meta["topic"],
+                )  # fmt: skip
+        out.append(best)
+    return out
+
+
+def search(text: str, k: int = 5, settings: Optional[Settings] = None) -> list[Hit]:
+    """The k practices nearest a free-text query (one entry per practice)."""
+    col = ensure_index(settings)
+    hits = query(col, embed([text]), n=max(k * 8, 40))[0]
+    return sorted(hits.values(), key=lambda h: -h.score)[:k]
+
+
+def doc_vectors(col, practice_ids: list[str]) -> dict[str, np.ndarray]:
+    """Whole-practice vectors, for telling near-duplicate practices apart."""
+    if not practice_ids:
+        return {}
+    got = col.get(ids=[f"{pid}::doc" for pid in practice_ids], include=["embeddings", "metadatas"])
+    return {m["practice_id"]: np.asarray(e, dtype=np.float32) for m, e in zip(got["metadatas"], got["embeddings"])}
