@@ -125,6 +125,94 @@ def draft(
 
 # --- more commands register below (doctor, eval, bench, knowledge, bullseye, calls, plan, export, slack) ---
 
+# knowledge: the Bullseye practices index (assistant/knowledge/)
+knowledge_app = typer.Typer(no_args_is_help=True, help="The practices of successful customers that plans draw on.")
+app.add_typer(knowledge_app, name="knowledge")
+
+
+@knowledge_app.command("sync")
+@friendly
+def knowledge_sync(
+    directory: Optional[Path] = typer.Argument(None, help="A knowledge/ dir (or a dir of practice files); default: the configured corpus."),
+):
+    """Bring the index in step with the corpus files (only changed practices are re-embedded)."""
+    from . import knowledge
+
+    report = knowledge.sync(directory, pin=directory is not None)
+    for label, ids in (("added", report.added), ("updated", report.updated), ("removed", report.removed)):
+        for pid in ids:
+            typer.echo(f"  {label:8} {pid}")
+    typer.echo(report.summary())
+
+
+@knowledge_app.command("search")
+@friendly
+def knowledge_search(
+    text: str = typer.Argument(..., help="What the customer said, or any query."),
+    k: int = typer.Option(5, "-k", "--k", min=1, max=50, help="How many practices."),
+):
+    """The practices nearest a query, best first."""
+    from . import knowledge
+
+    hits = knowledge.search(text, k=k)
+    if not hits:
+        typer.echo("no practices indexed; add some with `callplan knowledge add FILE`")
+    for h in hits:
+        typer.echo(f"{h.score:.2f}  {h.practice_id}  {h.title}\n      matched: {h.matched}")
+
+
+@knowledge_app.command("add")
+@friendly
+def knowledge_add(file: Path = typer.Argument(..., help="A practice file (Markdown with YAML front matter).")):
+    """Validate a practice file, copy it into the corpus and update the index."""
+    from . import knowledge
+
+    dest, report = knowledge.add(file)
+    typer.echo(f"added {dest}\n{report.summary()}")
+
+
+@app.command()
+@friendly
+def bullseye(
+    files: list[Path] = typer.Argument(..., help="Recordings or transcripts of success interviews."),
+    interviewer: Optional[list[str]] = typer.Option(None, "--interviewer", help="The interviewer's name (repeatable)."),
+    customer: Optional[list[str]] = CustomerOpt,
+    segment: Optional[str] = typer.Option(None, "--segment", help="Bullseye segment, e.g. finance-ops (default: inferred)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Knowledge dir to write proposed/ into (default: the corpus)."),
+):
+    """Propose practices and a Bullseye update from success interviews, for review (never merged)."""
+    from . import bullseye as bullseye_mod
+
+    hints = Hints(vendor=interviewer or [], customer=customer or [])
+    proposals = bullseye_mod.run(files, hints, segment=segment, out_root=out)
+    for p in proposals:
+        typer.echo(p.summary())
+        for problem in p.invalid:
+            typer.echo(f"  needs rewriting: {problem}")
+    typer.echo(
+        "next: review the drafts, move accepted practices into knowledge/practices/ (and the Bullseye lines "
+        "into knowledge/bullseyes/), then run `callplan knowledge sync`"
+    )
+
+
+
+@app.command()
+@friendly
+def doctor():
+    """Print the configuration and whether each model and store is found offline (exit 1 if not)."""
+    from . import doctor as checks
+    from .config import get_settings
+
+    settings = get_settings()
+    for name, value in checks.configuration(settings):
+        typer.echo(f"{name + ':':<26} {value}")
+    typer.echo("")
+    results = checks.run(settings)
+    for c in results:
+        typer.echo(f"{'ok' if c.ok else 'FAIL':<5} {c.name:<18} {c.detail}")
+    if not all(c.ok for c in results):
+        raise typer.Exit(1)
+
 
 def main() -> None:  # pragma: no cover
     app()
