@@ -7,7 +7,7 @@ bench.py   search latency, build time and memory, for `callplan bench`
 """
 
 from .corpus import Practice, corpus_root, load_corpus, parse_practice
-from .index import Hit, SyncReport, ensure_index, search, sync
+from .index import Hit, SyncReport, add, ensure_index, search, sync
 from .suggest import suggest
 
 
@@ -19,6 +19,6 @@ def bench(n_synthetic: int = 10_000, **kwargs) -> dict:
 
 
 __all__ = [
-    "Hit", "Practice", "SyncReport", "bench", "corpus_root", "ensure_index", "load_corpus",
+    "Hit", "Practice", "SyncReport", "add", "bench", "corpus_root", "ensure_index", "load_corpus",
     "parse_practice", "search", "suggest", "sync",
 ]  # fmt: skip

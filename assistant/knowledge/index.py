@@ -20,7 +20,7 @@ import numpy as np
 from ..config import Settings, get_settings
 from ..embeddings import ChromaEmbedding, embed
 from ..errors import BackendError, ConfigError
-from .corpus import Practice, corpus_root, fingerprint, load_corpus
+from .corpus import Practice, corpus_root, fingerprint, load_corpus, parse_practice, practices_dir
 
 COLLECTION = "practices"
 _lock = threading.RLock()
@@ -213,3 +213,18 @@ def doc_vectors(col, practice_ids: list[str]) -> dict[str, np.ndarray]:
         return {}
     got = col.get(ids=[f"{pid}::doc" for pid in practice_ids], include=["embeddings", "metadatas"])
     return {m["practice_id"]: np.asarray(e, dtype=np.float32) for m, e in zip(got["metadatas"], got["embeddings"])}
+
+
+def add(file: Path, settings: Optional[Settings] = None) -> tuple[Path, SyncReport]:
+    """Validate a practice file, copy it into the corpus (practices/), and sync the index."""
+    import shutil
+
+    settings = settings or get_settings()
+    practice = parse_practice(Path(file))  # InputError names the file and the problem
+    root = corpus_root(settings)
+    dest_dir = practices_dir(root)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest = dest_dir / f"{practice.id}.md"
+    if Path(file).resolve() != dest.resolve():
+        shutil.copyfile(file, dest)
+    return dest, sync(root, settings)
