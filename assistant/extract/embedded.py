@@ -1,0 +1,448 @@
+"""The embedded engine: the customer's own sentences for goal, measures and impediments.
+
+Extractive, no LLM, no network, deterministic. Each customer sentence (a span of its
+segment, so quotes are exact) is scored per field from four kinds of evidence:
+cue phrases, numbers and time expressions, the vendor question it answers (question-
+answer adjacency), and MiniLM similarity to a few prototype sentences. Then the rules
+the method cares about are applied: a revised goal supersedes the earlier one, a vendor
+metric the customer pushes back on is not a measure, an obstacle the customer denies is
+not an impediment, and text read aloud from an email or document is data, never an
+answer.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+import numpy as np
+
+from ..models import Extraction, Quote, Segment, Topic, Transcript, Unanswered
+from .grounding import FOLLOW_UPS, TOPICS, sentence_spans
+
+CAPS: dict[str, int] = {"goal": 3, "measures": 6, "impediments": 6}
+THRESHOLD: dict[str, float] = {"goal": 0.55, "measures": 0.55, "impediments": 0.55}
+STRONG = 0.75  # a field whose best quote scores below this is also listed as unanswered
+
+
+def _rx(*patterns: str) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+
+
+_NUMWORD = (
+    r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|half|a dozen|a couple(?: of)?|a few)"
+)
+_UNIT = (
+    r"(?:%|percent|per ?cent|points?|days?|hours?|hrs|minutes?|mins|weeks?|months?|quarters?|years?|"
+    r"k\b|x\b|times|dollars|euros|pounds|million|thousand|people|heads|ftes?|reps|agents|clerks|"
+    r"tickets|invoices|calls|cases|orders|customers|accounts|deals|hires|errors)"
+)
+NUMBER = re.compile(rf"(?:[$€£]\s?\d[\d,.]*\s?(?:k|m|mm|million|thousand)?|\b{_NUMWORD}(?:[\s-]+{_NUMWORD})*[\s-]*(?:\w+[\s-]+)?{_UNIT})", re.I)
+TIME = _rx(
+    r"\b(?:in|within|over the next|after|by|before)\s+(?:the\s+)?(?:next\s+)?"
+    rf"{_NUMWORD}[\s-]+(?:days?|weeks?|months?|quarters?|years?)\b",
+    r"\b(?:by|before|until|end of|in|after)\s+(?:the\s+)?(?:end of\s+)?(?:q[1-4]|january|february|march|april|may|june|july"
+    r"|august|september|october|november|december|(?:next|this)\s+(?:year|quarter|month)|the\s+(?:year|contract|quarter))\b",
+    r"\btwelve months\b|\ba year from now\b|\bnext year\b",
+)
+
+CUES: dict[str, list[tuple[re.Pattern, float]]] = {
+    "goal": [
+        (_rx(r"\bsuccess (?:would|will|for (?:us|me)|looks? like|means|is)\b", r"\b(?:call|consider) (?:it|this) a success",
+             r"\bif (?:this|it|we) (?:works?|succeeds?)\b", r"\bwhat success\b"), 1.0),
+        (_rx(r"\bthe (?:main |real |big |primary |ultimate |whole |overall |actual )?(?:goal|objective|aim|priority|point|outcome|"
+             r"north star|win)\b(?: for (?:us|me|the business))? (?:is|would be|here)",
+             r"\bwhat (?:really )?matters(?: most)? (?:is|to (?:us|me))", r"\bwhat i(?:'d| would)? (?:really )?(?:want|like)(?: is|,| to see)",
+             r"\bwhat we(?:'d| would)? (?:really )?(?:want|need)(?: is|,| to see)", r"\bour (?:goal|objective|aim)\b",
+             r"\bthe dream\b|\bideally\b|\bat the end of the day\b"), 0.8),
+        (_rx(r"\b(?:we|i) (?:want|need|have|would like|'d like|'re trying|are trying|hope|are hoping|'re hoping) to\b",
+             r"\b(?:i|we) want (?:our|my|the|us|every|all)\b", r"\bso that (?:we|our|my|the)\b", r"\bwithout (?:adding|hiring)\b"), 0.45),
+        (_rx(r"\b(?:twelve|12|eighteen|18|six|6) months from now\b", r"\ba year from now\b",
+             r"\bby the end of (?:the )?(?:contract|year|first year)\b"), 0.4),
+    ],
+    "measures": [
+        (_rx(r"\b(?:we|you|i)(?:'d| would|'ll| will| should)? know (?:it'?s|it is|that|because|if|when|by)\b",
+             r"\bhow (?:we|i)(?:'d| would)? know\b", r"\bthe (?:number|metric|kpi|measure)s? (?:i|we) (?:care|look|watch|track)"), 1.0),
+        (_rx(r"\b(?:we|i|they|finance|the board|my cfo|our cfo)\b[^.]{0,20}\b(?:already )?(?:track|measure|report(?: on)?|monitor|look at|watch)(?:s|ed)?\b",
+             r"\b(?:is|are|gets?) (?:tracked|measured|reported)\b", r"\bbaseline\b", r"\bdashboard\b"), 0.7),
+        (_rx(r"\bmetrics?\b|\bkpis?\b|\bmeasures?\b|\bbenchmark\b|\bscorecard\b"), 0.5),
+        (_rx(r"\bfrom\b[^.]{1,30}\b(?:to|down to|up to)\b[^.]{0,8}\d|\bfrom\b[^.]{1,30}\bto\b", r"\bdown to\b", r"\bup to\b",
+             r"\b(?:under|below|above|over|at least|less than|more than|fewer than|no more than)\s+" + _NUMWORD,
+             r"\b(?:currently|today|right now|at the moment|these days)\b[^.]{0,40}\d", r"\b(?:by|to) \d+\s?(?:%|percent)"), 0.5),
+        (_rx(r"\b(?:rate|ratio|score|nps|csat|churn|retention|turnaround|cycle time|time to \w+|days sales outstanding|dso|"
+             r"win rate|conversion|margin|revenue|cost per|backlog|throughput|accuracy|error rate|on-?time|sla|"
+             r"first[- ]call resolution|handle time|response time|resolution time)\b"), 0.35),
+    ],
+    "impediments": [
+        (_rx(r"\bwhat (?:really )?(?:worries|scares|concerns|bothers) me\b", r"\bi'?m (?:a bit |a little |really |most |more )?(?:worried|concerned|nervous)\b",
+             r"\bmy (?:biggest |main |one |only )?(?:worry|concern|fear)\b",
+             r"\b(?:the|our|one|a) (?:biggest |main |real |other )?(?:risk|concern|worry|danger|challenge|problem|issue|blocker) (?:is|would be|here|there)\b",
+             r"\b(?:could|might|may|would|will|can) (?:really |easily |definitely |probably |also )?(?:get in the way|slow (?:us|this|things|it)|derail|block|delay|stall|"
+             r"hold (?:us|this|things|it) (?:up|back)|be (?:a|the|an) (?:problem|issue|blocker|bottleneck)|trip (?:us|this) up|kill (?:this|it))",
+             r"\bget in the way\b"), 1.0),
+        (_rx(r"\bblockers?\b|\bbottlenecks?\b|\bobstacles?\b|\broadblocks?\b|\bhurdles?\b",
+             r"\b(?:we|i|they|it) (?:don'?t|do not|won'?t|can'?t|cannot) have (?:the |any |enough |a )?(?:bandwidth|time|people|budget|resources|headcount|capacity|staff)\b",
+             r"\b(?:we|i|they) (?:don'?t|do not) have (?:the |any |enough |a )?(?:bandwidth|time|people|budget|resources|headcount|capacity|staff|anyone|someone|data)\b",
+             r"\b(?:budget|hiring) (?:freeze|is frozen|cuts?|is tight)\b", r"\breorg\w*\b", r"\bchange fatigue\b"), 0.8),
+        (_rx(r"\bbandwidth\b|\bstretched\b|\bswamped\b|\bbusy with\b|\btied up\b|\bunderstaffed\b|\bshort[- ]staffed\b|\bno capacity\b|\boverloaded\b",
+             r"\b(?:it|security|infosec|legal|procurement|compliance)(?: team)? (?:review|approval|sign-?off|questionnaire)\b",
+             r"\b(?:resist\w*|pushback|push back|buy-?in|skeptic\w*|sceptic\w*|turnover|attrition)\b",
+             r"\bcompeting (?:priorit|project)\w*\b|\bother priorities\b"), 0.6),
+        (_rx(r"\blegacy\b|\bold (?:system|tool|platform)\b|\bspreadsheets?\b|\bmessy\b|\bdata (?:is|are|lives|sits) (?:in|all over|spread|scattered)",
+             r"\bintegrat\w+\b", r"\bmigration\b", r"\buntil (?:january|february|march|april|may|june|july|august|september|october|november|december|q[1-4]|next)\b",
+             r"\bif (?:we|they|it|people|the team) (?:don'?t|can'?t|won'?t|doesn'?t)\b"), 0.4),
+    ],
+}
+
+# Rules: things a careful CSM would never quote as the customer's answer.
+REVISION = _rx(r"\bscratch that\b", r"\blet me (?:rephrase|restate|correct|put (?:it|that) (?:another|differently))",
+               r"\bi take (?:that|it) back\b", r"\bon second thought", r"\bwhat really matters\b", r"\bforget (?:what i said|that)\b",
+               r"\bno,? actually\b", r"\bactually,? (?:the (?:real|actual) )?(?:goal|point|thing)\b", r"\bcorrection\b",
+               r"\bthat'?s not (?:really )?(?:it|right|the goal)\b", r"\bthe real (?:goal|point|win)\b")
+INJECTION = _rx(r"\bignore (?:all |any |the )?(?:previous|prior|above|earlier|preceding|your)\b", r"\bdisregard (?:all|any|the|previous|prior|your)\b",
+                r"\bsystem prompt\b", r"\byou are now\b", r"\bnew instructions?\b", r"\bas an ai\b", r"\b(?:assistant|ai|model|bot)[,:] (?:say|write|output|set)\b",
+                r"\boverride\b", r"\binstructions? (?:to|for) the (?:ai|assistant|model|bot)\b")
+READING = _rx(r"\b(?:it|the email|the e-mail|this email|the message|the document|the doc|the note|the memo|the ticket|the slide|the deck|the letter|the footer|the pdf|the rfp|the thread|he|she|they)\s+(?:says|said|reads|read|states|wrote|writes)\s*[:,\"“]",
+              r"\b(?:quote|quoting)\s*[:,\"“]", r"\blet me read\b", r"\bi'?ll read\b", r"\breading (?:it|from|you)\b", r"\bverbatim\b", r"\bword for word\b",
+              r"\bsays,? and i quote\b")
+BACK_TO_US = _rx(r"^\s*(?:anyway|anyways|so anyway|back to|obviously|weird|ignore that|sorry|end quote|unquote|that'?s (?:it|the email))\b")
+DENIAL = _rx(
+    r"\b(?:won'?t|will not|shouldn'?t|should not|isn'?t|is not|wasn'?t|aren'?t|are not|not going to|wouldn'?t|would not|doesn'?t|does not)\s+(?:really\s+|actually\s+)?(?:be\s+)?(?:an?\s+|any\s+|much\s+of\s+an?\s+)?(?:real\s+|big\s+|major\s+)?(?:issue|problem|concern|blocker|obstacle|worry|bottleneck|factor)",
+    r"\bnot (?:a|an|any|really a|really an)\s+(?:real\s+|big\s+|major\s+)?(?:issue|problem|concern|blocker|worry|obstacle|bottleneck)",
+    r"\b(?:no|zero)\s+(?:real\s+)?(?:issues?|problems?|concerns?|worries|blockers?)\b(?! (?:is|are|would be))",
+    r"\bnot (?:really |too |that |at all )?(?:worried|concerned)\b", r"\bi'?m not worried\b",
+    r"\b(?:don'?t|do not)\s+(?:see|expect|anticipate|foresee)\s+(?:that|it|this|any|a|an)\b",
+    r"\b(?:already|fully|been)\s+(?:approved|cleared|signed off|sorted|handled|covered|vetted|whitelisted|done)\b",
+    r"\bthat'?s (?:covered|handled|sorted|fine|not a|a non-?issue)\b", r"\bnon-?issue\b", r"\bwe'?re (?:fine|good|covered) (?:there|on that)\b",
+    r"\bshould be (?:fine|ok|okay|straightforward)\b", r"\bno,? (?:that|it)'?s fine\b",
+)
+ADOPTION = _rx(r"\blog-?ins?\b|\blogging in\b|\blog in\b|\badoption\b|\bactive users?\b|\b[dwm]au\b|\bseats?\b|\blicen[cs]es?\b|\busage\b|\butili[sz]ation\b|\bfeatures? used\b|\bclicks?\b|\bsessions\b")
+NEGATIVE = _rx(r"n'?t\b", r"\bnot\b", r"\bno\b", r"\bnever\b", r"\bcare less\b", r"\bvanity\b", r"\birrelevant\b", r"\bwho cares\b",
+               r"\bbut\b", r"\brather\b", r"\binstead\b", r"\bsure\b")
+QUESTIONISH = _rx(r"\?\s*$")
+FILLER = re.compile(r"\b(?:um+|uh+|er+|erm|hmm+|mm+-?hmm+|mhm|uh-huh|like|you know|i mean|sort of|kind of|yeah|yes|yep|no|okay|ok|right|"
+                    r"so|well|oh|sure|great|cool|totally|exactly|absolutely|got it|thanks|thank you|and|but|the|a|that|it|is|it's|that's)\b", re.I)
+SMALL_TALK = _rx(r"\bweather\b", r"\bweekend\b", r"\bvacation\b", r"\bholiday\b", r"\bcan you hear me\b", r"\byou'?re on mute\b",
+                 r"\bhow are you\b", r"\bkids?\b", r"\bcoffee\b", r"\bfootball\b", r"\bsoccer\b", r"\bgame last night\b",
+                 r"\bsend (?:me|over) (?:the|a) (?:invite|calendar|link)\b", r"\b(?:calendar|invite)\b", r"\bpricing\b|\bdiscount\b|\binvoice you\b")
+
+# Prototype sentences per field (customer answers) and per vendor question topic.
+PROTOTYPES: dict[str, list[str]] = {
+    "goal": [
+        "Success for us would be closing the books in three days instead of ten.",
+        "In twelve months I want my team to stop doing manual work and spend their time on customers.",
+        "What we really want is to grow revenue without adding headcount.",
+        "The goal is to get new customers live faster so they renew.",
+        "By the end of the contract we would have one reliable view of our pipeline.",
+        "If this works, our managers make decisions on their own data without waiting for the analysts.",
+    ],
+    "measures": [
+        "We track days sales outstanding; it is about fifty days today and we want it under forty.",
+        "We'd know it's working if the error rate drops from six percent to two percent.",
+        "Right now it takes us about twelve days, and the target is five.",
+        "Our churn is eight percent a year and we report it to the board every quarter.",
+        "We would measure it by how many tickets are resolved on the first call.",
+    ],
+    "impediments": [
+        "What worries me is that IT is busy with another migration and won't have time for this.",
+        "The risk is that our data is scattered across old systems.",
+        "We don't have the bandwidth on the team right now.",
+        "The security review could take months.",
+        "Budget is frozen until next year, so that could slow things down.",
+        "People might resist changing how they have always worked.",
+    ],
+}
+QUESTION_PROTOTYPES: dict[str, list[str]] = {
+    "goal": [
+        "What does success look like for you twelve months from now?",
+        "If a year from now you call this a success, what would you say?",
+        "What are you hoping to achieve with this project?",
+        "What is the main business outcome you are after?",
+    ],
+    "measures": [
+        "How will you know that it is working?",
+        "How do you measure that today, and what is the number now?",
+        "Which metrics do you track for this?",
+        "What would have to happen for you to call it a success?",
+    ],
+    "impediments": [
+        "What could get in the way?",
+        "What might stop this from working or slow it down?",
+        "Are there any risks or blockers we should know about?",
+        "What concerns do you have about the rollout?",
+    ],
+}
+QUESTION_CUES: dict[str, re.Pattern] = {
+    "goal": _rx(r"\bsuccess look like\b", r"\bwhat (?:would|does|will) success\b", r"\bcall (?:it|this) a success\b", r"\bhoping to (?:achieve|get)\b",
+                r"\b(?:main |big |primary |business )?(?:goal|objective|outcome|priorit)\w*\b", r"\btrying to (?:achieve|accomplish|solve)\b",
+                r"\bwhat (?:do|would) you (?:want|need|like) (?:to )?(?:achieve|see|get)\b", r"\btwelve months from now\b|\ba year from now\b|\bwhy (?:now|did you buy)\b",
+                r"\bwhat (?:would|does) (?:a )?(?:win|good) look like\b"),
+    "measures": _rx(r"\bhow (?:will|would|do|can) you (?:know|tell|measure|track|prove)\b", r"\bmeasure\w*\b", r"\bmetrics?\b|\bkpis?\b|\bnumbers?\b",
+                    r"\bbaseline\b|\btoday'?s number\b|\bwhere (?:is|are) (?:that|it|those|they) (?:today|now)\b", r"\bwhat would have to happen\b",
+                    r"\btrack\w*\b", r"\bhow much\b|\bhow many\b|\bhow long\b"),
+    "impediments": _rx(r"\bget in the way\b", r"\brisks?\b|\bblockers?\b|\bobstacles?\b|\bconcerns?\b|\bworr\w+\b|\bchallenges?\b|\bhurdles?\b",
+                       r"\bslow (?:this|it|us|you|things) down\b", r"\bstop (?:this|it|you)\b", r"\bgo wrong\b|\bderail\b|\btrip (?:you|us|this) up\b",
+                       r"\bkeep you up at night\b|\bwhat could hold\b|\bstand in the way\b"),
+}
+
+
+@dataclass
+class Sentence:
+    seg: int
+    a: int
+    b: int
+    text: str
+    order: int
+    adjacency: dict[str, float] = field(default_factory=dict)
+    after_adoption_pitch: bool = False
+    excluded: Optional[str] = None  # why this sentence can never be quoted
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+def _content_words(text: str) -> int:
+    return len(re.findall(r"[A-Za-z0-9$%]+", FILLER.sub(" ", text)))
+
+
+@lru_cache(maxsize=1)
+def _prototype_vectors() -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Embedded once per process: answer prototypes and vendor-question prototypes."""
+    from ..embeddings import embed
+
+    answers = {k: embed(v) for k, v in PROTOTYPES.items()}
+    questions = {k: embed(v) for k, v in QUESTION_PROTOTYPES.items()}
+    return answers, questions
+
+
+def _sim(vecs: np.ndarray, protos: np.ndarray) -> np.ndarray:
+    """For each vector: mean of its two best prototype similarities (robust to one odd prototype)."""
+    if len(vecs) == 0:
+        return np.zeros(0)
+    sims = vecs @ protos.T
+    top = np.sort(sims, axis=1)[:, -2:]
+    return top.mean(axis=1)
+
+
+def _cue_score(text: str, topic: str) -> float:
+    return max((w for rx, w in CUES[topic] if rx.search(text)), default=0.0)
+
+
+class EmbeddedExtractor:
+    """Deterministic, extractive: `EmbeddedExtractor().extract(t) -> Extraction`."""
+
+    name = "embedded"
+
+    def extract(self, t: Transcript) -> Extraction:
+        sentences = self._sentences(t)
+        self._question_context(t, sentences)
+        self._apply_rules(sentences)
+        self._score(sentences)
+        return self._select(t, sentences)
+
+    # -- 1. customer sentences, as spans of their segments
+    def _sentences(self, t: Transcript) -> list[Sentence]:
+        out: list[Sentence] = []
+        for i, seg in enumerate(t.segments):
+            if t.role_of(seg.speaker) != "customer":
+                continue
+            reading = 0  # sentences still inside something read aloud (email, document)
+            for a, b in sentence_spans(seg.text):
+                text = seg.text[a:b]
+                s = Sentence(i, a, b, text, len(out))
+                out.append(s)
+                if reading and BACK_TO_US.search(text):
+                    reading = 0
+                if INJECTION.search(text):
+                    s.excluded, reading = "injection", max(reading, 2)
+                elif reading:
+                    s.excluded, reading = "read aloud", reading - 1
+                    if re.search(r"[\"”]\s*$", text):  # the closing quote ends the reading
+                        reading = 0
+                m = READING.search(text)
+                if m:
+                    after = text[m.end() :]
+                    if len(re.findall(r"[A-Za-z]+", after)) >= 3:
+                        s.excluded = s.excluded or "read aloud"
+                    closed = re.search(r"[\"“][^\"”]+[\"”]", text[m.start() :])
+                    reading = 0 if closed else 3
+        return out
+
+    # -- 2. which discovery question each customer sentence answers
+    def _question_context(self, t: Transcript, sentences: list[Sentence]) -> None:
+        from ..embeddings import embed
+
+        vendor = [i for i, seg in enumerate(t.segments) if t.role_of(seg.speaker) == "vendor"]
+        _, qprotos = _prototype_vectors()
+        qvecs = embed([t.segments[i].text for i in vendor]) if vendor else np.zeros((0, 384), dtype=np.float32)
+        sims = {k: _sim(qvecs, p) for k, p in qprotos.items()}
+        by_seg: dict[int, list[Sentence]] = {}
+        for s in sentences:
+            by_seg.setdefault(s.seg, []).append(s)
+        vendor_pos = {i: n for n, i in enumerate(vendor)}
+        current: Optional[str] = None
+        turns_since = 0
+        pitch = False
+        for i, seg in enumerate(t.segments):
+            if i in vendor_pos:
+                topic = self._question_topic(seg.text, {k: float(sims[k][vendor_pos[i]]) for k in TOPICS})
+                if topic != "keep":
+                    current, turns_since, pitch = topic, 0, bool(ADOPTION.search(seg.text))
+            elif i in by_seg:
+                for s in by_seg[i]:
+                    if current:
+                        s.adjacency[current] = {0: 1.0, 1: 0.6, 2: 0.3}.get(turns_since, 0.0)
+                    s.after_adoption_pitch = pitch and turns_since == 0
+                turns_since += 1
+
+    @staticmethod
+    def _question_topic(text: str, sims: dict[str, float]) -> Optional[str]:
+        """"goal" / "measures" / "impediments" / None (another question) / "keep" (a backchannel)."""
+        asks = "?" in text or re.search(r"\b(?:tell me|walk me through|talk about|let'?s (?:talk|start|move|turn)|curious)\b", text, re.I)
+        if not asks and len(text.split()) < 12:
+            return "keep"
+        qs = [text[a:b] for a, b in sentence_spans(text)]
+        last_q = next((q for q in reversed(qs) if "?" in q), qs[-1] if qs else text)
+        best, best_score = None, 0.0
+        for k in TOPICS:
+            cue = 1.0 if QUESTION_CUES[k].search(last_q) else (0.5 if QUESTION_CUES[k].search(text) else 0.0)
+            score = 0.5 * cue + sims[k]
+            if score > best_score:
+                best, best_score = k, score
+        return best if best_score >= 0.6 else None
+
+    # -- 3. the method's rules
+    def _apply_rules(self, sentences: list[Sentence]) -> None:
+        for s in sentences:
+            if s.excluded:
+                continue
+            if QUESTIONISH.search(s.text):
+                s.excluded = "question"
+            elif _content_words(s.text) < 3:
+                s.excluded = "filler"
+            elif DENIAL.search(s.text):
+                s.excluded = "denied obstacle"
+            elif ADOPTION.search(s.text) and (NEGATIVE.search(s.text) or s.after_adoption_pitch):
+                s.excluded = "pushed-back vendor metric"
+
+    # -- 4. scores per field
+    def _score(self, sentences: list[Sentence]) -> None:
+        from ..embeddings import embed
+
+        live = [s for s in sentences if not s.excluded]
+        protos, _ = _prototype_vectors()
+        vecs = embed([s.text for s in live]) if live else np.zeros((0, 384), dtype=np.float32)
+        sims = {k: _sim(vecs, p) for k, p in protos.items()}
+        for n, s in enumerate(live):
+            has_number = bool(NUMBER.search(s.text))
+            has_time = bool(TIME.search(s.text))
+            small_talk = bool(SMALL_TALK.search(s.text))
+            for k in TOPICS:
+                emb = float(np.clip((sims[k][n] - 0.15) / 0.4, 0.0, 1.0))
+                score = 0.45 * _cue_score(s.text, k) + 0.35 * emb + 0.35 * s.adjacency.get(k, 0.0)
+                if k == "measures" and has_number:
+                    score += 0.2
+                if k == "goal" and has_time:
+                    score += 0.05
+                if small_talk:
+                    score -= 0.3
+                s.scores[k] = score
+
+    # -- 5. choose, apply the revised-goal rule, say what was not answered
+    def _select(self, t: Transcript, sentences: list[Sentence]) -> Extraction:
+        live = [s for s in sentences if not s.excluded]
+        # a revised goal supersedes the earlier one
+        revision = next(
+            (s.order for s in sentences if REVISION.search(s.text) and any(x.order > s.order - 1 and x.scores.get("goal", 0) >= THRESHOLD["goal"] for x in live)),
+            None,
+        )
+        chosen: dict[str, list[Sentence]] = {k: [] for k in TOPICS}
+        for s in live:
+            best = max(TOPICS, key=lambda k: s.scores[k])
+            if revision is not None and s.order < revision and s.scores["goal"] >= THRESHOLD["goal"] and best == "goal":
+                s.excluded = "superseded goal"
+                continue
+            if s.scores[best] >= THRESHOLD[best]:
+                chosen[best].append(s)
+        fields: dict[str, list[Quote]] = {}
+        unanswered: list[Unanswered] = []
+        for k in TOPICS:
+            top = sorted(chosen[k], key=lambda s: -s.scores[k])[: CAPS[k]]
+            top.sort(key=lambda s: s.order)
+            fields[k] = [self._quote(t.segments[s.seg], s) for s in top]
+            if not top or max(s.scores[k] for s in top) < STRONG:
+                unanswered.append(Unanswered(topic=k, follow_up=FOLLOW_UPS[k]))
+        return Extraction(**fields, unanswered=unanswered)
+
+    @staticmethod
+    def _quote(seg: Segment, s: Sentence) -> Quote:
+        return Quote(text=seg.text[s.a : s.b], speaker=seg.speaker, start=seg.start, end=seg.end)
+
+    def explain(self, t: Transcript) -> list[Sentence]:
+        """Every customer sentence with its scores and any exclusion: for tuning and debugging."""
+        sentences = self._sentences(t)
+        self._question_context(t, sentences)
+        self._apply_rules(sentences)
+        self._score(sentences)
+        self._select(t, sentences)
+        return sentences
+
+
+def bench(words: int = 6000, repeats: int = 3) -> dict[str, float]:
+    """Seconds for extraction + plan on a synthetic call of about `words` words (model warm)."""
+    from ..plan import compose
+    from .grounding import ground
+
+    t = synthetic_call(words)
+    t0 = time.perf_counter()
+    _prototype_vectors()
+    warm = time.perf_counter() - t0
+    times = []
+    for _ in range(repeats):
+        t1 = time.perf_counter()
+        ex = ground(EmbeddedExtractor().extract(t), t)
+        compose(ex, t, None)
+        times.append(time.perf_counter() - t1)
+    return {"words": float(t.word_count()), "model_load_s": round(warm, 3), "extract_plan_s": round(min(times), 3)}
+
+
+def synthetic_call(words: int = 6000) -> Transcript:
+    """A long, varied discovery call for the benchmark (not for accuracy)."""
+    from ..models import Speaker
+
+    vendor = [
+        "Thanks for joining. What does success look like for you twelve months from now?",
+        "Got it. How will you know it's working, which numbers do you track?",
+        "And what could get in the way?",
+        "Right. Tell me more about the team and how the work flows today?",
+    ]
+    customer = [
+        "Um, so, honestly the goal is to close the books in four days instead of nine, you know, so my team stops working weekends.",
+        "We track days sales outstanding, it's fifty two days today and I want it under forty by September.",
+        "What worries me is IT, they're busy with the warehouse migration until March.",
+        "We have about twelve people in billing and they each handle around three hundred invoices a week.",
+        "Our error rate is about six percent and I'd like it below two percent.",
+        "The weather has been awful here, we had snow all weekend.",
+        "We don't have the bandwidth to run a big training program during quarter close.",
+        "I think the data lives in three different spreadsheets and an old transport system.",
+    ]
+    segs: list[Segment] = []
+    n = 0
+    k = 0
+    clock = 0.0
+    while n < words:
+        v = vendor[k % len(vendor)]
+        c = " ".join(customer[(k + j) % len(customer)] for j in range(3))
+        for who, text in (("Alex Vendor", v), ("Casey Customer", c)):
+            dur = len(text.split()) / 2.5
+            segs.append(Segment(start=clock, end=clock + dur, speaker=who, text=text))
+            clock += dur
+            n += len(text.split())
+        k += 1
+    return Transcript(
+        segments=segs,
+        speakers=[Speaker(name="Alex Vendor", role="vendor"), Speaker(name="Casey Customer", role="customer")],
+        duration=clock,
+    )
