@@ -47,6 +47,7 @@ def draft_transcript(
     from .extract import extract
 
     settings = settings or get_settings()
+    require_customer(transcript)
     progress("extract", 0, 1)
     extraction, engine, notes = extract(transcript, hints, settings)  # grounded inside
     progress("plan", 0, 1)
@@ -65,3 +66,16 @@ def draft_transcript(
         call_date=hints.call_date,
         notes=notes,
     )
+
+
+def require_customer(transcript: Transcript) -> None:
+    """Quotes must be the customer's words, so a call with no customer speaker cannot be drafted."""
+    from .errors import InputError
+
+    if any(s.role == "customer" for s in transcript.speakers):
+        return
+    names = [s.name for s in transcript.speakers] or sorted({seg.speaker for seg in transcript.segments})
+    if not names:
+        raise InputError("the transcript is empty; give a call recording, a transcript or pasted notes")
+    shown = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
+    raise InputError(f"no customer speaker found among {shown}; name one with --customer NAME (or fix roles)")
