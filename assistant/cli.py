@@ -110,6 +110,10 @@ def draft(
     from . import pipeline, render
     from .progress import cli_progress
 
+    if engine not in (None, "embedded", "llm"):
+        from .errors import InputError
+
+        raise InputError(f"--engine {engine!r} is not an engine; use embedded or llm")
     hints = Hints(
         vendor=vendor or [],
         customer=customer or [],
