@@ -38,7 +38,7 @@ def _segment_id(value: Any) -> str:
     return s.upper()
 
 
-class _Item(BaseModel):
+class Cited(BaseModel):
     model_config = ConfigDict(extra="ignore")
     segment: str = ""
     text: str = Field(min_length=1)
@@ -80,9 +80,9 @@ class ChunkReply(BaseModel):
     """One chunk's answer. The three fields are required: a reply without them is junk."""
 
     model_config = ConfigDict(extra="ignore")
-    goal: list[_Item]
-    measures: list[_Item]
-    impediments: list[_Item]
+    goal: list[Cited]
+    measures: list[Cited]
+    impediments: list[Cited]
     superseded: list[str] = Field(default_factory=list)
     unanswered: list[_Missing] = Field(default_factory=list)
 
@@ -219,12 +219,50 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w%$.]+", " ", text.lower()).split())
 
 
+def to_quote(segment: str, text: str, t: Transcript) -> Quote:
+    """A model's (segment id, words) -> a Quote with that segment's speaker and times.
+    A wrong or missing id is recovered by finding the words (customers first); still raw:
+    grounding aligns it to an exact customer span or drops it."""
+    m = re.fullmatch(r"S(\d+)", segment)
+    idx = int(m.group(1)) - 1 if m else -1
+    n = _norm(text)
+    if not 0 <= idx < len(t.segments) or n not in _norm(t.segments[idx].text):
+        hits = [i for i, s in enumerate(t.segments) if n and n in _norm(s.text)]
+        hits.sort(key=lambda i: t.role_of(t.segments[i].speaker) != "customer")
+        idx = hits[0] if hits else idx
+    if 0 <= idx < len(t.segments):
+        seg = t.segments[idx]
+        return Quote(text=text, speaker=seg.speaker, start=seg.start, end=seg.end)
+    return Quote(text=text, speaker="")
+
+
+def injected(q: Quote, t: Transcript) -> bool:
+    """True when the quote comes from a sentence that gives the system instructions (text
+    read aloud from an email, say). Even a model that obeyed it cannot make it evidence."""
+    from .embedded import INJECTION
+    from .grounding import normalise, sentence_spans
+
+    if INJECTION.search(q.text):
+        return True
+    nq = normalise(q.text)
+    for seg in t.segments:
+        if seg.speaker != q.speaker or not nq or nq not in normalise(seg.text):
+            continue
+        at = seg.text.find(q.text)
+        for a, b in sentence_spans(seg.text):
+            sentence = seg.text[a:b]
+            overlaps = a < at + len(q.text) and b > at if at >= 0 else nq in normalise(sentence)
+            if overlaps and INJECTION.search(sentence):
+                return True
+    return False
+
+
 class _Merge:
     """Chunk replies -> one extraction, in call order, without duplicates or revised goals."""
 
     def __init__(self, transcript: Transcript) -> None:
         self.t = transcript
-        self.fields: dict[str, list[_Item]] = {t: [] for t in TOPICS}
+        self.fields: dict[str, list[Cited]] = {t: [] for t in TOPICS}
         self.missing: dict[str, str] = {}
 
     def earlier_goals_note(self) -> str:
@@ -247,7 +285,7 @@ class _Merge:
         for m in reply.unanswered:
             self.missing.setdefault(m.topic, m.follow_up)
 
-    def _add_item(self, topic: str, item: _Item) -> None:
+    def _add_item(self, topic: str, item: Cited) -> None:
         have = self.fields[topic]
         n = _norm(item.text)
         for j, old in enumerate(have):
@@ -260,22 +298,8 @@ class _Merge:
                     return
         have.append(item)
 
-    def _quote(self, item: _Item) -> Quote:
-        m = re.fullmatch(r"S(\d+)", item.segment)
-        idx = int(m.group(1)) - 1 if m else -1
-        if not 0 <= idx < len(self.t.segments) or _norm(item.text) not in _norm(self.t.segments[idx].text):
-            # a wrong or missing id: find the line that holds these words, preferring customers
-            n = _norm(item.text)
-            hits = [i for i, s in enumerate(self.t.segments) if n and n in _norm(s.text)]
-            hits.sort(key=lambda i: self.t.role_of(self.t.segments[i].speaker) != "customer")
-            idx = hits[0] if hits else idx
-        if 0 <= idx < len(self.t.segments):
-            seg = self.t.segments[idx]
-            return Quote(text=item.text, speaker=seg.speaker, start=seg.start, end=seg.end)
-        return Quote(text=item.text, speaker="")  # grounding aligns it or drops it
-
     def extraction(self) -> Extraction:
-        out = {t: [self._quote(i) for i in self.fields[t]] for t in TOPICS}
+        out = {t: [q for q in (to_quote(i.segment, i.text, self.t) for i in self.fields[t]) if not injected(q, self.t)] for t in TOPICS}
         unanswered = [
             Unanswered(topic=t, follow_up=self.missing[t])  # a topic no chunk answered
             for t in TOPICS
