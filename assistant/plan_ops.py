@@ -186,19 +186,21 @@ def sentences(text: str) -> list[str]:
 
 
 def shorten(text: str, max_words: int = SHORT_GOAL_WORDS) -> str:
-    """Whole first sentences while they fit in max_words; the first sentence cut at a word
-    boundary (with an ellipsis) when even it is too long."""
+    """Shorter, in the same words: whole first sentences while they fit in max_words (at least
+    one sentence fewer than before); a single sentence over max_words is cut at a word."""
+    sents = sentences(text)
     out: list[str] = []
     words = 0
-    for s in sentences(text):
+    for s in sents:
         n = len(s.split())
         if out and words + n > max_words:
             break
         if not out and n > max_words:
-            cut = " ".join(s.split()[:max_words]).rstrip(",;:-")
-            return cut + "…"
+            return " ".join(s.split()[:max_words]).rstrip(",;:-") + "…"
         out.append(s)
         words += n
+    if len(out) == len(sents) and len(sents) > 1:
+        out = out[:-1]  # it already fit: shorter means one sentence fewer
     return " ".join(out)
 
 
@@ -239,7 +241,10 @@ def apply(plan: Plan, op: PlanOp, *, draft: Optional[Draft] = None, today: Optio
             raise InputError(f"that goal has {n} sentences; the plan keeps the goal to at most {MAX_GOAL_SENTENCES}")
         return plan.model_copy(update={"goal": op.text})
     if isinstance(op, ShortenGoal):
-        return plan.model_copy(update={"goal": shorten(plan.goal, op.max_words)})
+        short = shorten(plan.goal, op.max_words)
+        if short == plan.goal:
+            raise InputError('the goal is already one short sentence; to change it, say "set the goal to: ..."')
+        return plan.model_copy(update={"goal": short})
     if isinstance(op, AddMeasure):
         if len(plan.measures) >= MAX_MEASURES:
             raise InputError(f"the plan already has {_plural(len(plan.measures), 'measure')}; remove one first")

@@ -41,7 +41,9 @@ def test_shorten_goal_keeps_whole_first_sentences_in_the_customers_words():
     short = apply(d.plan, ShortenGoal(max_words=12))
     assert short.goal == "Send every invoice within two days of delivery."
     assert d.plan.goal.startswith(short.goal)
-    assert apply(short, ShortenGoal(max_words=12)).goal == short.goal  # deterministic, idempotent
+    assert apply(d.plan, ShortenGoal()).goal == "Send every invoice within two days of delivery. Stop chasing paperwork by hand."
+    with pytest.raises(InputError, match="already one short sentence"):
+        apply(short, ShortenGoal())
 
 
 def test_shorten_goal_cuts_a_single_long_sentence_at_a_word():
