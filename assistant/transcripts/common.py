@@ -22,7 +22,7 @@ LABEL = re.compile(rf"^[ \t]*(?P<name>{_NAME})[ \t]*:(?:[ \t]+(?P<text>.*)|[ \t]
 
 # Labels that carry no name: the speakers are unknown and their roles must be inferred.
 GENERIC = re.compile(
-    r"^(?:speaker|spk|participant|person|voice|caller|guest|unknown(?: speaker)?)(?:[ _-]?(?:\d+|[a-z]))?$",
+    r"^(?:speaker|spk|participant|person|voice|caller|guest|channel|unknown(?: speaker)?)(?:[ _-]?(?:\d+|[a-z]))?$",
     re.IGNORECASE,
 )
 
