@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant import transcripts
 from assistant.errors import InputError
 from assistant.models import Hints, Speaker, Transcript
 from assistant.roles import assign_roles, set_role
+
+FIX = Path(__file__).parent / "fixtures" / "transcripts"
 
 VENDOR_FIRST = """\
 Sam Ortiz: Thanks for making the time today, Dana. I'd like to understand what you want to achieve so we can write a short plan together.
@@ -121,11 +125,11 @@ def test_customer_hint_in_a_group_still_infers_the_rest():
 
 
 def test_hint_matching_rules():
-    t = transcripts.read_file(__import__("pathlib").Path(__file__).parent / "fixtures/transcripts/plain.txt")
+    t = transcripts.read_file(FIX / "plain.txt")
     # name without the company, first name, upper case, and the company itself
     for hint in ("Sam Ortiz", "sam", "SAM ORTIZ (LEDGERLINE)", "Ledgerline"):
         assert roles_of(assign_roles(t, Hints(vendor=[hint])))["Sam Ortiz (Ledgerline)"] == "vendor"
-    srt = transcripts.read_file(__import__("pathlib").Path(__file__).parent / "fixtures/transcripts/upper.srt")
+    srt = transcripts.read_file(FIX / "upper.srt")
     assert roles_of(assign_roles(srt, Hints(vendor=["Sam Ortiz"])))["SAM ORTIZ"] == "vendor"
 
 

@@ -18,10 +18,6 @@ def lines_of(t):
     return [(s.speaker, s.text) for s in t.segments]
 
 
-def words(text: str) -> list[str]:
-    return text.split()
-
-
 # --- formats -------------------------------------------------------------------------------
 
 

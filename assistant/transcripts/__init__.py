@@ -19,7 +19,7 @@ from ..models import Transcript
 from .common import parse_cue_timing
 from .cues import looks_teams, read_cues
 from .files import check_text, decode, read_bytes
-from .plain import looks_plain, read_notes, read_plain
+from .plain import all_generic, labelled_lines, looks_plain, read_notes, read_plain
 from .writers import WRITE_FORMATS, write
 from .zoom import looks_zoom, read_zoom
 
@@ -70,8 +70,6 @@ def detect(text: str) -> str:
     if looks_zoom(lines):
         return "zoom"
     if looks_plain(lines):
-        from .plain import all_generic, labelled_lines
-
         return "speakers" if all_generic(set(labelled_lines(lines)[1])) else "plain"
     return "notes"
 
