@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal, Optional, get_args
 
 from .config import Settings, get_settings
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .knowledge.corpus import AppliesTo, Function, Practice, corpus_root
 from .models import Hints, Quote, Transcript
 
@@ -327,7 +327,13 @@ def propose(
         except Exception as e:  # e.g. the customer said "train users": the editor must rewrite
             invalid.append(f"{path.name}: {str(e).splitlines()[-1].strip()}")
 
+    # the current page: beside the proposals if there is one, else the configured corpus's
     existing = root / "bullseyes" / f"{segment}.md"
+    if not existing.is_file() and out_root is not None:
+        try:
+            existing = corpus_root(settings) / "bullseyes" / f"{segment}.md"
+        except ConfigError:
+            pass
     bullseye_file = directory / "bullseyes" / f"{segment}.md"
     bullseye_file.write_text(
         bullseye_document(existing.read_text(encoding="utf-8") if existing.is_file() else None, segment, interview_id, found),
@@ -370,8 +376,11 @@ def run(
     from .pipeline import load_transcript
 
     settings = settings or get_settings()
-    proposals = []
+    proposals: list[Proposal] = []
     for f in files:
         transcript = load_transcript(Path(f), hints, settings=settings)
-        proposals.append(propose(transcript, interview_id_for(Path(f)), hints, segment, out_root, settings))
+        iid = interview_id_for(Path(f))
+        taken = {p.interview_id for p in proposals}
+        iid = next(f"{iid}-{n}" for n in range(2, 10_000) if f"{iid}-{n}" not in taken) if iid in taken else iid
+        proposals.append(propose(transcript, iid, hints, segment, out_root, settings))
     return proposals

@@ -24,6 +24,21 @@ from .corpus import Practice, corpus_root, fingerprint, load_corpus, parse_pract
 
 COLLECTION = "practices"
 _lock = threading.RLock()
+_CACHE_SIZE = 10_000  # ~15 MB of vectors: phrases recur across practices and re-syncs
+_vector_cache: dict[str, np.ndarray] = {}
+
+
+def embed_cached(texts: list[str]) -> np.ndarray:
+    """embed(), reusing vectors for texts already embedded in this process."""
+    missing = list(dict.fromkeys(t for t in texts if t not in _vector_cache))
+    if missing:
+        for t, v in zip(missing, embed(missing)):
+            if len(_vector_cache) >= _CACHE_SIZE:
+                _vector_cache.pop(next(iter(_vector_cache)))
+            _vector_cache[t] = v
+        if any(t not in _vector_cache for t in texts):  # evicted within this call: embed directly
+            return embed(texts)
+    return np.stack([_vector_cache[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
 
 
 @dataclass
@@ -107,7 +122,7 @@ def _upsert(col, practices: list[Practice], batch: int = 4000) -> None:
         chunk = rows[i : i + batch]
         docs = [r[1] for r in chunk]
         col.upsert(
-            ids=[r[0] for r in chunk], documents=docs, metadatas=[r[2] for r in chunk], embeddings=embed(docs)
+            ids=[r[0] for r in chunk], documents=docs, metadatas=[r[2] for r in chunk], embeddings=embed_cached(docs)
         )
 
 
