@@ -106,13 +106,14 @@ REVISION = _rx(r"\bscratch that\b", r"\blet me (?:rephrase|restate|correct|put (
 INJECTION = _rx(r"\bignore (?:all |any |the )?(?:previous|prior|above|earlier|preceding|your)\b", r"\bdisregard (?:all|any|the|previous|prior|your)\b",
                 r"\bsystem prompt\b", r"\byou are now\b", r"\bnew instructions?\b", r"\bas an ai\b", r"\b(?:assistant|ai|model|bot)[,:] (?:say|write|output|set)\b",
                 r"\boverride\b", r"\binstructions? (?:to|for) the (?:ai|assistant|model|bot)\b")
-READING = _rx(r"\b(?:it|the email|the e-mail|this email|the message|the document|the doc|the note|the memo|the ticket|the slide|the deck|the letter|the footer|the pdf|the rfp|the thread|he|she|they)\s+(?:says|said|reads|read|states|wrote|writes)\s*[:,\"“]",
-              r"\b(?:quote|quoting)\s*[:,\"“]", r"\blet me read\b", r"\bi'?ll read\b", r"\breading (?:it|from|you)\b", r"\bverbatim\b", r"\bword for word\b",
-              r"\bsays,? and i quote\b")
+READING = _rx(r"\b(?:the email|the e-mail|this email|the message|the document|the doc|the note|the memo|the ticket|the slide|the deck|the letter|the footer|the pdf|the rfp|the thread)\s+(?:says|said|reads|read|states|wrote|writes)\b",
+              r"\b(?:it|he|she|they)\s+(?:says|said|reads|wrote|writes)\s*[:\"“]", r"\b(?:quote|quoting)\s*[:,\"“]", r"\blet me read\b", r"\bi'?ll read (?:it|you|this|the)\b",
+              r"\breading (?:it|from|you)\b", r"\bverbatim\b", r"\bword for word\b", r"\bsays,? and i quote\b")
 BACK_TO_US = _rx(r"^\s*(?:anyway|anyways|so anyway|back to|obviously|weird|ignore that|sorry|end quote|unquote|that'?s (?:it|the email))\b")
 DENIAL = _rx(
     r"\b(?:won'?t|will not|shouldn'?t|should not|isn'?t|is not|wasn'?t|aren'?t|are not|not going to|wouldn'?t|would not|doesn'?t|does not)\s+(?:really\s+|actually\s+)?(?:be\s+)?(?:an?\s+|any\s+|much\s+of\s+an?\s+)?(?:real\s+|big\s+|major\s+)?(?:issue|problem|concern|blocker|obstacle|worry|bottleneck|factor)",
-    r"\bnot (?:a|an|any|really a|really an)\s+(?:real\s+|big\s+|major\s+)?(?:issue|problem|concern|blocker|worry|obstacle|bottleneck)",
+    r"\bnot (?:a|an|any|the|really a|really an)\s+(?:real\s+|big\s+|major\s+)?(?:issue|problem|concern|blocker|worry|obstacle|bottleneck|risk)",
+    r"\b(?:is|'s|are|'re)\s+(?:fine|approved|covered|sorted|handled|not an issue)\s*[,.]", r"\b(?:are|is|'re|'s) not (?:a |the )?(?:problem|issue|concern|blocker|risk)",
     r"\b(?:no|zero)\s+(?:real\s+)?(?:issues?|problems?|concerns?|worries|blockers?)\b(?! (?:is|are|would be))",
     r"\bnot (?:really |too |that |at all )?(?:worried|concerned)\b", r"\bi'?m not worried\b",
     r"\b(?:don'?t|do not)\s+(?:see|expect|anticipate|foresee)\s+(?:that|it|this|any|a|an)\b",
@@ -120,7 +121,8 @@ DENIAL = _rx(
     r"\bthat'?s (?:covered|handled|sorted|fine|not a|a non-?issue)\b", r"\bnon-?issue\b", r"\bwe'?re (?:fine|good|covered) (?:there|on that)\b",
     r"\bshould be (?:fine|ok|okay|straightforward)\b", r"\bno,? (?:that|it)'?s fine\b",
 )
-ADOPTION = _rx(r"\blog-?ins?\b|\blogging in\b|\blog in\b|\badoption\b|\bactive users?\b|\b[dwm]au\b|\bseats?\b|\blicen[cs]es?\b|\busage\b|\butili[sz]ation\b|\bfeatures? used\b|\bclicks?\b|\bsessions\b")
+ADOPTION = _rx(r"\blog-?ins\b|\blog-?in (?:counts?|numbers?|rates?|targets?)\b|\blogging in\b|\badoption\b|\bactive users?\b|\b[dwm]au\b|\bseats? (?:count|activated|used|assigned)\b",
+               r"\blicen[cs]es? (?:activated|used|assigned)\b|\busage\b|\butili[sz]ation\b|\bfeatures? used\b|\bclicks\b|\b(?:checklist|task) completion\b|\btouched by (?:the|your) (?:platform|tool|product)\b")
 NEGATIVE = _rx(r"n'?t\b", r"\bnot\b", r"\bno\b", r"\bnever\b", r"\bcare less\b", r"\bvanity\b", r"\birrelevant\b", r"\bwho cares\b",
                r"\bbut\b", r"\brather\b", r"\binstead\b", r"\bsure\b")
 QUESTIONISH = _rx(r"\?\s*$")
@@ -129,6 +131,28 @@ FILLER = re.compile(r"\b(?:um+|uh+|er+|erm|hmm+|mm+-?hmm+|mhm|uh-huh|like|you kn
 SMALL_TALK = _rx(r"\bweather\b", r"\bweekend\b", r"\bvacation\b", r"\bholiday\b", r"\bcan you hear me\b", r"\byou'?re on mute\b",
                  r"\bhow are you\b", r"\bkids?\b", r"\bcoffee\b", r"\bfootball\b", r"\bsoccer\b", r"\bgame last night\b",
                  r"\bsend (?:me|over) (?:the|a) (?:invite|calendar|link)\b", r"\b(?:calendar|invite)\b", r"\bpricing\b|\bdiscount\b|\binvoice you\b")
+
+# The shape of an answer, whatever question it follows.
+FORMS: dict[str, list[tuple[re.Pattern, float]]] = {
+    "goal": [
+        (_rx(r"\b(?:i|we)(?:'d| would)? (?:really |just |actually )?(?:want|need|like)\b(?! to (?:ask|add|say|see the))", r"\bshould\b(?! be (?:fine|ok))",
+             r"\bsuccess\b", r"\bthe (?:main|big|whole|real|first|number one) (?:thing|point)\b", r"\b(?:that'?s|it'?s) a win\b|\bwe win\b|\bi'?(?:ll| will|'d| would) be happy\b",
+             r"\bfor me,? (?:it'?s|success)\b", r"\binstead of\b", r"\bstop (?:\w+ing|losing|bleeding)\b", r"\bwithout (?:\w+ing)\b"), 0.3),
+    ],
+    "measures": [
+        (_rx(r"\b(?:want|need|like|target|goal|aim)\b[^.]{0,60}\b(?:under|below|above|over|at least|less than|more than|down to|up to|to|in half|by half|double|halve|cut)\b",
+             r"\bshould be (?:under|below|above|over|at least|less than|more than|down to|up to|\d)", r"\bfrom\b[^.]{1,40}\bto\b", r"\b(?:cut|reduce|halve)\w* (?:that|it|this)?\s*(?:in half|by)\b",
+             r"\b(?:right now|today|currently|at the moment|on average)\b|\bwe'?re at\b|\blast (?:year|cycle|quarter|month)\b"), 0.2),
+    ],
+    "impediments": [
+        (_rx(r"\bif\b[^.]{3,120}?,?\s*(?:then\s+)?(?:they|we|it|the|that|payroll|nobody|people|i|our|you)\b[^.]{0,40}?(?:will|'ll|won'?t|can'?t|would|'d|wouldn'?t)\b",
+             r"\bunless\b", r"\b(?:won'?t|can'?t|cannot|will not) (?:get done|happen|work|move|be able)\b", r"\bor it won'?t\b", r"\btoo (?:thin|late|slow|busy|much)\b",
+             r"\b(?:hate|exhausted|burned out|burnt out|underwater|swamped|overloaded|drowning|out of date|a mess|veto)\b", r"\bdepends? on\b",
+             r"\bthe (?:biggest|big|main|other|first|second) (?:one|thing|risk|problem|worry)\b", r"\bonly (?:have )?(?:one|two|three|four|five|\d+)\b",
+             r"\bwe don'?t (?:even )?have\b", r"\bwe'?ll lose\b|\bwe miss\b|\bgo back to (?:the old|paper)\b|\bwork around\b|\bignore\b|\bnot use it\b"), 0.3),
+    ],
+}
+NUMBERISH = re.compile(rf"\d|\b(?:percent|half|double|twice|triple|dozen)\b|\b{_NUMWORD}\s+(?:\w+\s+)?(?:per|a|each|out of)\b", re.I)
 
 # Prototype sentences per field (customer answers) and per vendor question topic.
 PROTOTYPES: dict[str, list[str]] = {
@@ -176,6 +200,17 @@ QUESTION_PROTOTYPES: dict[str, list[str]] = {
         "What concerns do you have about the rollout?",
     ],
 }
+# Questions that are about something else (what we owe them, logistics, pricing): they end the previous topic.
+OTHER_QUESTION = _rx(r"\b(?:need|want|expect) from (?:us|me|our side)\b", r"\bfrom our side\b", r"\bcan we (?:do|help|support)\b",
+                     r"\bnext steps?\b", r"\b(?:schedule|calendar|invite|pricing|price|contract length|renewal date|sign(?:ed)? (?:by|the))\b",
+                     r"\bwho else should\b", r"\breview the plan\b|\bcheck[- ]in\b|\bhow often\b")
+ASKS = _rx(r"\b(?:tell me|walk me through|let'?s (?:talk|start|move|turn|switch)|i'?d love to hear|curious)\b")
+HEADING = re.compile(
+    r"^\W*(?:(?P<goal>goals?|objectives?|success|desired outcomes?|why now)|(?P<measures>measures?|metrics|kpis?|how (?:they|we)(?:'ll| will) know|success metrics)"
+    r"|(?P<impediments>risks?|concerns|impediments|blockers|obstacles|what could get in the way))\b[^.!?]*$",
+    re.I,
+)
+QUOTED = re.compile(r"[\"“]([^\"“”]{12,}?)[\"”]")
 QUESTION_CUES: dict[str, re.Pattern] = {
     "goal": _rx(r"\bsuccess look like\b", r"\bwhat (?:would|does|will) success\b", r"\bcall (?:it|this) a success\b", r"\bhoping to (?:achieve|get)\b",
                 r"\b(?:main |big |primary |business )?(?:goal|objective|outcome|priorit)\w*\b", r"\btrying to (?:achieve|accomplish|solve)\b",
@@ -183,7 +218,7 @@ QUESTION_CUES: dict[str, re.Pattern] = {
                 r"\bwhat (?:would|does) (?:a )?(?:win|good) look like\b"),
     "measures": _rx(r"\bhow (?:will|would|do|can) you (?:know|tell|measure|track|prove)\b", r"\bmeasure\w*\b", r"\bmetrics?\b|\bkpis?\b|\bnumbers?\b",
                     r"\bbaseline\b|\btoday'?s number\b|\bwhere (?:is|are) (?:that|it|those|they) (?:today|now)\b", r"\bwhat would have to happen\b",
-                    r"\btrack\w*\b", r"\bhow much\b|\bhow many\b|\bhow long\b"),
+                    r"(?<!on )\btrack(?:s|ed|ing)?\b(?! record)", r"\bhow much\b|\bhow many\b|\bhow long\b"),
     "impediments": _rx(r"\bget in the way\b", r"\brisks?\b|\bblockers?\b|\bobstacles?\b|\bconcerns?\b|\bworr\w+\b|\bchallenges?\b|\bhurdles?\b",
                        r"\bslow (?:this|it|us|you|things) down\b", r"\bstop (?:this|it|you)\b", r"\bgo wrong\b|\bderail\b|\btrip (?:you|us|this) up\b",
                        r"\bkeep you up at night\b|\bwhat could hold\b|\bstand in the way\b"),
@@ -244,9 +279,20 @@ class EmbeddedExtractor:
 
     # -- 1. customer sentences, as spans of their segments
     def _sentences(self, t: Transcript) -> list[Sentence]:
+        notes = not any(t.role_of(seg.speaker) == "vendor" for seg in t.segments)
+        quoted_notes = notes and any(QUOTED.search(seg.text) for seg in t.segments)
         out: list[Sentence] = []
         for i, seg in enumerate(t.segments):
             if t.role_of(seg.speaker) != "customer":
+                continue
+            if quoted_notes:
+                # pasted notes: the customer's own words are what the note-taker put in quotes
+                for m in QUOTED.finditer(seg.text):
+                    for a, b in sentence_spans(m[1]):
+                        s = Sentence(i, m.start(1) + a, m.start(1) + b, m[1][a:b], len(out))
+                        out.append(s)
+                        if INJECTION.search(s.text):
+                            s.excluded = "injection"
                 continue
             reading = 0  # sentences still inside something read aloud (email, document)
             for a, b in sentence_spans(seg.text):
@@ -261,7 +307,7 @@ class EmbeddedExtractor:
                     s.excluded, reading = "read aloud", reading - 1
                     if re.search(r"[\"”]\s*$", text):  # the closing quote ends the reading
                         reading = 0
-                m = READING.search(text)
+                m = None if notes else READING.search(text)
                 if m:
                     after = text[m.end() :]
                     if len(re.findall(r"[A-Za-z]+", after)) >= 3:
@@ -288,30 +334,47 @@ class EmbeddedExtractor:
         for i, seg in enumerate(t.segments):
             if i in vendor_pos:
                 topic = self._question_topic(seg.text, {k: float(sims[k][vendor_pos[i]]) for k in TOPICS})
-                if topic != "keep":
+                if topic == "follow-up":
+                    turns_since = min(turns_since, 1)  # "And Kevin?": the same question, to someone else
+                elif topic == "statement":
+                    turns_since += 1
+                    pitch = pitch or bool(ADOPTION.search(seg.text))
+                else:
                     current, turns_since, pitch = topic, 0, bool(ADOPTION.search(seg.text))
             elif i in by_seg:
                 for s in by_seg[i]:
+                    heading = HEADING.match(s.text)
+                    if heading and len(s.text.split()) <= 8:
+                        current, turns_since = heading.lastgroup, 0
+                        s.excluded = "heading"
+                        continue
                     if current:
-                        s.adjacency[current] = {0: 1.0, 1: 0.6, 2: 0.3}.get(turns_since, 0.0)
-                    s.after_adoption_pitch = pitch and turns_since == 0
-                turns_since += 1
+                        s.adjacency[current] = {0: 1.0, 1: 0.85, 2: 0.6, 3: 0.35}.get(turns_since, 0.0)
+                    s.after_adoption_pitch = pitch and turns_since <= 1
+                if any(_content_words(s.text) >= 3 for s in by_seg[i]):
+                    turns_since += 1
 
     @staticmethod
     def _question_topic(text: str, sims: dict[str, float]) -> Optional[str]:
-        """"goal" / "measures" / "impediments" / None (another question) / "keep" (a backchannel)."""
-        asks = "?" in text or re.search(r"\b(?:tell me|walk me through|talk about|let'?s (?:talk|start|move|turn)|curious)\b", text, re.I)
-        if not asks and len(text.split()) < 12:
-            return "keep"
+        """A topic, None (a question about something else), "follow-up" or "statement" (keeps the topic)."""
         qs = [text[a:b] for a, b in sentence_spans(text)]
-        last_q = next((q for q in reversed(qs) if "?" in q), qs[-1] if qs else text)
+        questions = [q for q in qs if "?" in q or ASKS.search(q)]
+        if not questions:
+            return "statement"
+        last_q = questions[-1]
+        if OTHER_QUESTION.search(last_q):
+            return None
         best, best_score = None, 0.0
         for k in TOPICS:
-            cue = 1.0 if QUESTION_CUES[k].search(last_q) else (0.5 if QUESTION_CUES[k].search(text) else 0.0)
+            cue = 1.0 if QUESTION_CUES[k].search(last_q) else (0.5 if any(QUESTION_CUES[k].search(q) for q in questions) else 0.0)
             score = 0.5 * cue + sims[k]
             if score > best_score:
                 best, best_score = k, score
-        return best if best_score >= 0.6 else None
+        if best_score >= 0.6:
+            return best
+        if len(last_q.split()) <= 6:
+            return "follow-up"
+        return None
 
     # -- 3. the method's rules
     def _apply_rules(self, sentences: list[Sentence]) -> None:
@@ -336,17 +399,17 @@ class EmbeddedExtractor:
         vecs = embed([s.text for s in live]) if live else np.zeros((0, 384), dtype=np.float32)
         sims = {k: _sim(vecs, p) for k, p in protos.items()}
         for n, s in enumerate(live):
-            has_number = bool(NUMBER.search(s.text))
-            has_time = bool(TIME.search(s.text))
-            small_talk = bool(SMALL_TALK.search(s.text))
+            has_number = bool(NUMBER.search(s.text) or NUMBERISH.search(s.text))
+            words = len(s.text.split())
             for k in TOPICS:
                 emb = float(np.clip((sims[k][n] - 0.15) / 0.4, 0.0, 1.0))
-                score = 0.45 * _cue_score(s.text, k) + 0.35 * emb + 0.35 * s.adjacency.get(k, 0.0)
-                if k == "measures" and has_number:
-                    score += 0.2
-                if k == "goal" and has_time:
-                    score += 0.05
-                if small_talk:
+                form = max((w for rx, w in FORMS[k] if rx.search(s.text)), default=0.0)
+                if k == "measures":
+                    form = (form + 0.15) if has_number else form * 0.3
+                score = 0.35 * _cue_score(s.text, k) + 0.3 * emb + 0.4 * s.adjacency.get(k, 0.0) + form
+                if words < 7:
+                    score -= 0.15
+                if SMALL_TALK.search(s.text):
                     score -= 0.3
                 s.scores[k] = score
 
