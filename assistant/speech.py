@@ -12,6 +12,7 @@ two speakers, or one when the voices do not separate. See the README.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -115,7 +116,7 @@ def probe(path: Path, settings: Settings) -> tuple[Optional[float], int]:
     limit = settings.max_audio_hours * 3600
     if duration is not None and duration > limit:
         raise InputError(
-            f"{path} is {duration / 3600:.1f} hours long, over the {settings.max_audio_hours:g}-hour limit; "
+            f"{path} is {_span(duration)} long, over the {_span(limit)} limit; "
             "split the recording or raise CALLPLAN_MAX_AUDIO_HOURS"
         )
     return duration, channels
@@ -164,9 +165,14 @@ def _mono_of(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return (left + right) / 2
 
 
+def _span(seconds: float) -> str:
+    return f"{seconds / 3600:.1f} hours" if seconds >= 3600 else f"{seconds / 60:.1f} minutes"
+
+
 def _reason(e: Exception) -> str:
-    text = str(e).splitlines()[0] if str(e) else type(e).__name__
-    return text.replace(" '", " ").split(": '")[0][:100]
+    """PyAV's 'Invalid data found when processing input', without errno and path."""
+    text = getattr(e, "strerror", None) or (str(e).splitlines()[0] if str(e) else type(e).__name__)
+    return re.sub(r"^\[Errno -?\d+\]\s*", "", text).split(": '")[0][:100]
 
 
 # --- transcription -----------------------------------------------------------------------
@@ -334,8 +340,14 @@ def label_voices(segments: list[Segment], audio: np.ndarray) -> list[Segment]:
     return [s.model_copy(update={"speaker": names[int(k)]}) for s, k in zip(segments, labels)]
 
 
+# how far apart two voices must be, in raw feature units: ~13% in pitch (2 semitones) or
+# ~20% in spectral centroid. Below that, one voice's own variation could fake two speakers.
+MIN_APART = np.array([0.12, 0.18])
+
+
 def two_clusters(X: np.ndarray, min_silhouette: float = 0.55) -> Optional[np.ndarray]:
-    """2-means on standardised features; None unless the clusters are clearly apart."""
+    """2-means on standardised features; None unless the clusters are clearly apart, both
+    relative to their spread (silhouette) and in absolute pitch/timbre (MIN_APART)."""
     spread = X.std(axis=0)
     if np.all(spread < 1e-6):
         return None
@@ -354,6 +366,9 @@ def two_clusters(X: np.ndarray, min_silhouette: float = 0.55) -> Optional[np.nda
             break
         centers = new
     if min(np.sum(assign == 0), np.sum(assign == 1)) < 2:
+        return None
+    gap = np.abs(X[assign == 0].mean(axis=0) - X[assign == 1].mean(axis=0))
+    if np.all(gap < MIN_APART):
         return None
     return assign if silhouette(Z, assign) >= min_silhouette else None
 
