@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     llm_model: str = "gpt-4o-mini"
     llm_timeout: float = 60.0
     llm_retries: int = 2
+    prompts_dir: Optional[Path] = None  # None: the repo's prompts/ (found relative to the package)
     openai_api_key: Optional[str] = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "CALLPLAN_OPENAI_API_KEY")
     )

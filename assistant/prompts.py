@@ -7,17 +7,16 @@ variant). Placeholders are `{{name}}`, so the JSON examples in prompts need no e
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from pathlib import Path
 
-from .config import REPO_ROOT
+from .config import REPO_ROOT, get_settings
 from .errors import ConfigError
 
 
 def prompts_dir() -> Path:
-    return Path(os.environ.get("CALLPLAN_PROMPTS_DIR") or REPO_ROOT / "prompts")
+    return get_settings().prompts_dir or REPO_ROOT / "prompts"
 
 
 @lru_cache(maxsize=32)

@@ -198,3 +198,12 @@ def test_a_90_minute_call_is_chunked_not_truncated_and_merged(fake_llm):
     assert [q.text for q in ex.goal] == ["Scratch that, success would be closing the books in four days."]  # revised wins
     assert 'S2: "Success would be closing the books in six days' in fake_llm.user_texts(-1)  # later chunks saw it
     assert _all_grounded(ex, t)
+
+
+def test_prompts_are_files_found_from_any_working_directory(tmp_path):
+    import subprocess
+    import sys
+
+    code = "from assistant import prompts; print(len(prompts.load('extract_system.md')), len(prompts.load('chat_system.md')))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    assert all(int(n) > 500 for n in out.split())

@@ -206,7 +206,6 @@ class LLMExtractor:
                 "extract_user.md",
                 part=str(k),
                 parts=str(len(chunks)),
-                call_date="",
                 earlier_goals=merged.earlier_goals_note(),
                 transcript="\n".join(format_line(line, transcript) for line in chunk),
             )
