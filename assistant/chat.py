@@ -134,12 +134,6 @@ def is_question(message: str) -> bool:
     return message.rstrip().endswith("?") or bool(_QUESTION.search(message))
 
 
-def _topic(message: str) -> str:
-    """The subject of a question: 'what did they say about budget?' -> 'budget'."""
-    m = re.search(r"\b(?:about|regarding|on|around|re)\s+(.+?)[?.!]*$", message, re.I)
-    return (m.group(1) if m else message).strip(" ?.!")
-
-
 def _terms(text: str) -> list[str]:
     return [w for w in re.findall(r"[a-z0-9$%']+", text.lower()) if w not in _STOP and len(w) > 1]
 
@@ -173,11 +167,14 @@ def _embed_cached(texts: Sequence[str]) -> np.ndarray:
     if key not in _EMB_CACHE:
         if len(_EMB_CACHE) >= 8:
             _EMB_CACHE.pop(next(iter(_EMB_CACHE)))
-        _EMB_CACHE[key] = embed(list(texts))
+        unique = list(dict.fromkeys(texts))  # calls repeat themselves ("yes", "right")
+        vecs = embed(unique)
+        row = {text: i for i, text in enumerate(unique)}
+        _EMB_CACHE[key] = vecs[[row[x] for x in texts]] if len(texts) else vecs
     return _EMB_CACHE[key]
 
 
-def retrieve(t: Transcript, query: str, k: int = MAX_QUOTES) -> list[Quote]:
+def retrieve(t: Transcript, query: str, k: int = MAX_QUOTES, min_similarity: float = MIN_SIMILARITY) -> list[Quote]:
     """Customer sentences that answer `query`: keyword hits first, then meaning (cosine)."""
     from .embeddings import embed
 
@@ -192,7 +189,7 @@ def retrieve(t: Transcript, query: str, k: int = MAX_QUOTES) -> list[Quote]:
     for i, q in enumerate(cands):
         words = {_stem(w) for w in _terms(q.text)}
         kw = len(terms & words) / len(terms) if terms else 0.0
-        if kw == 0 and cos[i] < MIN_SIMILARITY:
+        if kw == 0 and cos[i] < min_similarity:
             continue
         scored.append((kw + float(cos[i]), i))
     scored.sort(reverse=True)
@@ -211,15 +208,43 @@ def cite(q: Quote) -> str:
     return f'"{q.text}" ({q.speaker}{", " + when if when else ""})'
 
 
+# Questions about the three discovery topics are answered from the draft's grounded
+# extraction (better than a similarity search over short questions); dates by time phrases.
+_FIELD_QUESTIONS: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"\b(risks?|worr\w*|concern\w*|obstacles?|block\w*|in the way|imped\w*|challenges?|problems?)\b", re.I), "impediments"),
+    (re.compile(r"\b(measures?|measured|metrics?|kpis?|numbers?|track\w*|baselines?|targets?|know (?:it|if)\b)", re.I), "measures"),
+    (re.compile(r"\b(goals?|success\w*|objectives?|outcomes?|aims?|achieve)\b", re.I), "goal"),
+]
+_WHEN = re.compile(r"\b(deadlines?|timelines?|timing|dates?|when|schedule|by when|how long)\b", re.I)
+
+
+def _about(message: str) -> Optional[str]:
+    m = re.search(r"\b(?:about|regarding|around|re)\s+(.+?)[?.!]*$", message, re.I)
+    return m.group(1).strip(" ?.!") if m else None
+
+
 def answer_question(draft: Draft, message: str) -> ChatReply:
-    topic = _topic(message)
-    if not draft.transcript.customer_segments():
+    t = draft.transcript
+    about = _about(message)
+    topic = about or message.strip(" ?.!")
+    if not t.customer_segments():
         return ChatReply(text="I don't know who the customer is in this call, so I have no customer quotes; fix the speaker roles first.")
-    quotes = retrieve(draft.transcript, topic)
+    quotes: list[Quote] = []
+    for pattern, field in _FIELD_QUESTIONS:
+        if pattern.search(topic):
+            quotes = list(getattr(draft.extraction, field))[:MAX_QUOTES]
+            break
+    if not quotes and _WHEN.search(topic):
+        from .extract.embedded import TIME
+
+        quotes = [q for q in retrieve(t, topic, k=50, min_similarity=0.0) if TIME.search(q.text)][:MAX_QUOTES]
+    if not quotes:
+        quotes = retrieve(t, topic)
+    head = f"What the customer said about {about}" if about else "What the customer said"
     if not quotes:
         return ChatReply(text=f"I didn't find anything the customer said about {topic}.")
     lines = "\n".join(f"- {cite(q)}" for q in quotes)
-    return ChatReply(text=f"What the customer said about {topic}:\n{lines}", quotes=quotes)
+    return ChatReply(text=f"{head}:\n{lines}", quotes=quotes)
 
 
 # ---------------------------------------------------------------- edits by pattern
@@ -527,3 +552,31 @@ def llm_reply(draft: Draft, message: str, history: list, settings: Settings) -> 
         return ChatReply(text=text, quotes=quotes)
     applied = _apply(draft, ops, prefix=text + "\n\n")
     return applied.model_copy(update={"quotes": quotes})
+
+
+# ====================================================================== benchmark
+
+
+def bench(words: int = 6000, repeats: int = 3) -> dict[str, float]:
+    """Embedded chat latency on a synthetic call: first question (model load + sentence
+    vectors), a repeat question (cached vectors), and a plan edit. For `callplan bench`."""
+    import time
+
+    from .extract.embedded import synthetic_call
+    from .models import Extraction
+
+    t = synthetic_call(words)
+    d = Draft(transcript=t, extraction=Extraction(), plan=Plan(goal="Close the books in four days.", review_date=dt.date(2025, 4, 1)), call_date=dt.date(2025, 1, 10))
+    _EMB_CACHE.clear()
+    t0 = time.perf_counter()
+    embedded_reply(d, "what did they say about IT?")
+    first = time.perf_counter() - t0
+    times, edits = [], []
+    for _ in range(repeats):
+        t1 = time.perf_counter()
+        embedded_reply(d, "what did they say about the error rate?")
+        times.append(time.perf_counter() - t1)
+        t2 = time.perf_counter()
+        embedded_reply(d, "add a milestone: pilot live by March 1")
+        edits.append(time.perf_counter() - t2)
+    return {"words": float(t.word_count()), "first_question_s": round(first, 3), "question_s": round(min(times), 3), "edit_s": round(min(edits), 4)}

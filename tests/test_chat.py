@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from fake_openai import Reply
@@ -11,7 +12,7 @@ from llm_fixtures import CUSTOMER, draft, fake_llm, transcript  # noqa: F401 - f
 
 from assistant.chat import reply
 from assistant.extract.grounding import is_grounded
-from assistant.models import Measure, Milestone
+from assistant.models import Extraction, Measure, Milestone, Quote
 
 
 def test_budget_question_is_answered_with_an_exact_customer_quote_and_time():
@@ -25,6 +26,18 @@ def test_budget_question_is_answered_with_an_exact_customer_quote_and_time():
     assert all(is_grounded(q, d.transcript) for q in r.quotes)
     assert '"The budget is approved at 120 thousand for this year, and the CFO expects payback within twelve months."' in r.text
     assert "1:15" in r.text  # the timestamp a user can find in the recording
+
+
+def test_questions_about_risks_and_dates_use_the_extraction_and_time_phrases():
+    d = draft()
+    t = d.transcript
+    risk = Quote(text=t.segments[7].text, speaker=CUSTOMER, start=t.segments[7].start, end=t.segments[7].end)
+    d = d.model_copy(update={"extraction": Extraction(impediments=[risk])})
+    r = reply(d, "what are they worried about?")
+    assert r.quotes == [risk] and "warehouse migration" in r.text
+    r = reply(d, "what did they say about deadlines?")
+    assert r.quotes and all(re.search(r"by September|until March|within (twelve months|two days)", q.text) for q in r.quotes), r.text
+    assert all(is_grounded(q, t) for q in r.quotes)
 
 
 def test_question_with_no_answer_in_the_call_says_so():
