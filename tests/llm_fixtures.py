@@ -61,6 +61,32 @@ def transcript_lines(body: dict) -> list[tuple[str, str, str, str]]:
     return out
 
 
+def long_call(words: int = 13_300) -> Transcript:
+    """~90 minutes: a goal early, revised late; a measure at the start and one at the end."""
+    filler = ("We talked through how the team handles the weekly batch and which spreadsheets feed it, "
+              "who signs off on exceptions, and how the carriers send their paperwork.")
+    segs, n, clock, k = [], 0, 0.0, 0
+    special = {
+        1: "Success would be closing the books in six days instead of nine.",
+        3: "We track days sales outstanding, it is 52 days today.",
+    }
+    while n < words:
+        k += 1
+        vendor = f"Question {k}: can you tell me more about step {k} of the process?"
+        customer = special.get(k, f"Part {k}. {filler} {filler}")
+        for who, text in ((VENDOR, vendor), (CUSTOMER, customer)):
+            segs.append(Segment(start=clock, end=clock + len(text.split()) / 2.4, speaker=who, text=text))
+            clock = segs[-1].end
+            n += len(text.split())
+    segs[-3] = segs[-3].model_copy(update={"text": "Scratch that, success would be closing the books in four days."})
+    segs[-1] = segs[-1].model_copy(update={"text": "We track invoice errors too, about 6% today."})
+    return Transcript(
+        segments=segs,
+        speakers=[Speaker(name=VENDOR, role="vendor"), Speaker(name=CUSTOMER, role="customer")],
+        duration=clock,
+    )
+
+
 def as_json(**fields) -> str:
     return json.dumps({"goal": [], "measures": [], "impediments": [], "unanswered": [], **fields})
 

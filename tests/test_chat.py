@@ -146,3 +146,22 @@ def test_llm_failure_falls_back_to_the_embedded_chat_with_a_note(fake_llm):
     assert "language model failed" in r.text and r.plan is not None and r.plan.review_date == dt.date(2025, 2, 10)
     assert len(fake_llm.requests) == 3  # junk got exactly one repair request
     assert "could not be used" in fake_llm.requests[2]["messages"][-1]["content"]
+
+
+def test_llm_chat_on_a_long_call_sends_the_relevant_lines_within_budget(fake_llm):
+    from llm_fixtures import long_call, transcript_lines
+
+    from assistant.chat import CHAT_CONTEXT_WORDS
+
+    t = long_call()
+    goal = Quote(text=t.segments[1].text, speaker=CUSTOMER, start=t.segments[1].start, end=t.segments[1].end)
+    d = draft(t).model_copy(update={"extraction": Extraction(goal=[goal])})
+    fake_llm.push(json.dumps({"answer": "They track DSO and invoice errors.", "quotes": [], "ops": []}))
+    r = reply(d, "which numbers do they track?")
+    assert r.text.startswith("They track DSO") and r.plan is None
+    lines = transcript_lines(fake_llm.requests[0])
+    assert sum(len(x[3].split()) for x in lines) <= CHAT_CONTEXT_WORDS < t.word_count()
+    texts = [x[3] for x in lines]
+    assert goal.text in texts  # the extraction's evidence always goes along
+    assert "We track invoice errors too, about 6% today." in texts  # and what the question is about
+    assert "the whole call is" in fake_llm.user_texts(0)

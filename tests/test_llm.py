@@ -9,7 +9,7 @@ import time
 
 import pytest
 from fake_openai import Reply
-from llm_fixtures import CUSTOMER, VENDOR, as_json, fake_llm, transcript, transcript_lines  # noqa: F401 - fixture
+from llm_fixtures import CUSTOMER, VENDOR, as_json, fake_llm, long_call, transcript, transcript_lines  # noqa: F401 - fixture
 
 from assistant import llm, pipeline
 from assistant.config import get_settings, reload_settings
@@ -136,32 +136,6 @@ def test_unreachable_server_is_one_clear_backend_error(monkeypatch):
 
 
 # ---------------------------------------------------------------- a 90-minute call
-
-
-def long_call(words: int = 13_300) -> Transcript:
-    """~90 minutes: a goal early, revised late; a measure at the start and one at the end."""
-    filler = ("We talked through how the team handles the weekly batch and which spreadsheets feed it, "
-              "who signs off on exceptions, and how the carriers send their paperwork.")
-    segs, n, clock, k = [], 0, 0.0, 0
-    special = {
-        1: "Success would be closing the books in six days instead of nine.",
-        3: "We track days sales outstanding, it is 52 days today.",
-    }
-    while n < words:
-        k += 1
-        vendor = f"Question {k}: can you tell me more about step {k} of the process?"
-        customer = special.get(k, f"Part {k}. {filler} {filler}")
-        for who, text in ((VENDOR, vendor), (CUSTOMER, customer)):
-            segs.append(Segment(start=clock, end=clock + len(text.split()) / 2.4, speaker=who, text=text))
-            clock = segs[-1].end
-            n += len(text.split())
-    segs[-3] = segs[-3].model_copy(update={"text": "Scratch that, success would be closing the books in four days."})
-    segs[-1] = segs[-1].model_copy(update={"text": "We track invoice errors too, about 6% today."})
-    return Transcript(
-        segments=segs,
-        speakers=[Speaker(name=VENDOR, role="vendor"), Speaker(name=CUSTOMER, role="customer")],
-        duration=clock,
-    )
 
 
 def keyword_model(body: dict) -> str:
