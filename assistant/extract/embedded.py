@@ -24,7 +24,7 @@ from ..models import Extraction, Quote, Segment, Topic, Transcript, Unanswered
 from .grounding import FOLLOW_UPS, TOPICS, sentence_spans
 
 CAPS: dict[str, int] = {"goal": 3, "measures": 6, "impediments": 6}
-THRESHOLD: dict[str, float] = {"goal": 0.55, "measures": 0.55, "impediments": 0.55}
+THRESHOLD: dict[str, float] = {"goal": 0.6, "measures": 0.62, "impediments": 0.55}
 STRONG = 0.75  # a field whose best quote scores below this is also listed as unanswered
 
 
@@ -119,7 +119,7 @@ DENIAL = _rx(
     r"\b(?:don'?t|do not)\s+(?:see|expect|anticipate|foresee)\s+(?:that|it|this|any|a|an)\b",
     r"\b(?:already|fully|been)\s+(?:approved|cleared|signed off|sorted|handled|covered|vetted|whitelisted|done)\b",
     r"\bthat'?s (?:covered|handled|sorted|fine|not a|a non-?issue)\b", r"\bnon-?issue\b", r"\bwe'?re (?:fine|good|covered) (?:there|on that)\b",
-    r"\bshould be (?:fine|ok|okay|straightforward)\b", r"\bno,? (?:that|it)'?s fine\b",
+    r"\bshould be (?:fine|ok|okay|straightforward)\b", r"\bnot going to (?:collide|conflict|clash|affect|interfere|get in the way|be a)\b", r"\bwon'?t (?:collide|clash|conflict|interfere)\b", r"\bno,? (?:that|it)'?s fine\b",
 )
 ADOPTION = _rx(r"\blog-?ins\b|\blog-?in (?:counts?|numbers?|rates?|targets?)\b|\blogging in\b|\badoption\b|\bactive users?\b|\b[dwm]au\b|\bseats? (?:count|activated|used|assigned)\b",
                r"\blicen[cs]es? (?:activated|used|assigned)\b|\busage\b|\butili[sz]ation\b|\bfeatures? used\b|\bclicks\b|\b(?:checklist|task) completion\b|\btouched by (?:the|your) (?:platform|tool|product)\b")
@@ -145,13 +145,16 @@ FORMS: dict[str, list[tuple[re.Pattern, float]]] = {
              r"\b(?:right now|today|currently|at the moment|on average)\b|\bwe'?re at\b|\blast (?:year|cycle|quarter|month)\b"), 0.2),
     ],
     "impediments": [
-        (_rx(r"\bif\b[^.]{3,120}?,?\s*(?:then\s+)?(?:they|we|it|the|that|payroll|nobody|people|i|our|you)\b[^.]{0,40}?(?:will|'ll|won'?t|can'?t|would|'d|wouldn'?t)\b",
-             r"\bunless\b", r"\b(?:won'?t|can'?t|cannot|will not) (?:get done|happen|work|move|be able)\b", r"\bor it won'?t\b", r"\btoo (?:thin|late|slow|busy|much)\b",
+        (_rx(r"\b(?:if|when)\b[^.]{3,160}\b(?:won'?t|can'?t|cannot|never|not|no|ignore|lose|miss|fail|drop|back to|worse|wrong|mistakes|stop|refuse|late|rekey\w*|by hand|manual\w*|nothing|forget)\b",
+             r"\bunless\b", r"\bso (?:any|anything|everything|nothing|the whole)\b", r"\bmust be approved\b|\bneeds? (?:to be )?approv\w+\b|\bthey are slow\b", r"\b(?:won'?t|can'?t|cannot|will not) (?:get done|happen|work|move|be able)\b", r"\bor it won'?t\b", r"\btoo (?:thin|late|slow|busy|much)\b",
              r"\b(?:hate|exhausted|burned out|burnt out|underwater|swamped|overloaded|drowning|out of date|a mess|veto)\b", r"\bdepends? on\b",
              r"\bthe (?:biggest|big|main|other|first|second) (?:one|thing|risk|problem|worry)\b", r"\bonly (?:have )?(?:one|two|three|four|five|\d+)\b",
              r"\bwe don'?t (?:even )?have\b", r"\bwe'?ll lose\b|\bwe miss\b|\bgo back to (?:the old|paper)\b|\bwork around\b|\bignore\b|\bnot use it\b"), 0.3),
     ],
 }
+BASELINE = _rx(r"\b(?:right now|today|currently|at the moment|on average|average|now|last (?:year|cycle|quarter|month))\b", r"\b(?:we'?re|is|are|was|sits?|sitting) (?:at |about |around |roughly )?\d",
+               r"\btakes? us\b", r"\bwe (?:had|have)\b")
+TARGET = _rx(r"\b(?:want|need|like|target|aim|should be|get (?:it|that|this) (?:to|under|below|down))\b", r"\b(?:under|below|above|at least|less than|fewer than|down to|in half|by half)\b")
 NUMBERISH = re.compile(rf"\d|\b(?:percent|half|double|twice|triple|dozen)\b|\b{_NUMWORD}\s+(?:\w+\s+)?(?:per|a|each|out of)\b", re.I)
 
 # Prototype sentences per field (customer answers) and per vendor question topic.
@@ -252,6 +255,19 @@ def _prototype_vectors() -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     return answers, questions
 
 
+def _embed(texts: list[str]) -> np.ndarray:
+    """Embed in length order (batches pad to their longest text), then restore the order."""
+    from ..embeddings import embed
+
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    vecs = embed([texts[i] for i in order])
+    out = np.empty_like(vecs)
+    out[order] = vecs
+    return out
+
+
 def _sim(vecs: np.ndarray, protos: np.ndarray) -> np.ndarray:
     """For each vector: mean of its two best prototype similarities (robust to one odd prototype)."""
     if len(vecs) == 0:
@@ -259,6 +275,13 @@ def _sim(vecs: np.ndarray, protos: np.ndarray) -> np.ndarray:
     sims = vecs @ protos.T
     top = np.sort(sims, axis=1)[:, -2:]
     return top.mean(axis=1)
+
+
+def _last_question(text: str) -> str:
+    """What a vendor turn asks: its question sentences (short text embeds fast)."""
+    qs = [text[a:b] for a, b in sentence_spans(text)]
+    asked = [q for q in qs if "?" in q]
+    return " ".join(asked[-2:])[-300:] if asked else text[-300:]
 
 
 def _cue_score(text: str, topic: str) -> float:
@@ -318,11 +341,10 @@ class EmbeddedExtractor:
 
     # -- 2. which discovery question each customer sentence answers
     def _question_context(self, t: Transcript, sentences: list[Sentence]) -> None:
-        from ..embeddings import embed
-
         vendor = [i for i, seg in enumerate(t.segments) if t.role_of(seg.speaker) == "vendor"]
+        notes = not vendor
         _, qprotos = _prototype_vectors()
-        qvecs = embed([t.segments[i].text for i in vendor]) if vendor else np.zeros((0, 384), dtype=np.float32)
+        qvecs = _embed([_last_question(t.segments[i].text) for i in vendor])
         sims = {k: _sim(qvecs, p) for k, p in qprotos.items()}
         by_seg: dict[int, list[Sentence]] = {}
         for s in sentences:
@@ -341,6 +363,8 @@ class EmbeddedExtractor:
                     pitch = pitch or bool(ADOPTION.search(seg.text))
                 else:
                     current, turns_since, pitch = topic, 0, bool(ADOPTION.search(seg.text))
+            elif notes and len(seg.text.split()) <= 8 and (heading := HEADING.match(seg.text)):
+                current, turns_since = heading.lastgroup, 0
             elif i in by_seg:
                 for s in by_seg[i]:
                     heading = HEADING.match(s.text)
@@ -366,7 +390,7 @@ class EmbeddedExtractor:
             return None
         best, best_score = None, 0.0
         for k in TOPICS:
-            cue = 1.0 if QUESTION_CUES[k].search(last_q) else (0.5 if any(QUESTION_CUES[k].search(q) for q in questions) else 0.0)
+            cue = 1.0 if QUESTION_CUES[k].search(last_q) else (0.8 if any(QUESTION_CUES[k].search(q) for q in questions) else 0.0)
             score = 0.5 * cue + sims[k]
             if score > best_score:
                 best, best_score = k, score
@@ -392,11 +416,9 @@ class EmbeddedExtractor:
 
     # -- 4. scores per field
     def _score(self, sentences: list[Sentence]) -> None:
-        from ..embeddings import embed
-
         live = [s for s in sentences if not s.excluded]
         protos, _ = _prototype_vectors()
-        vecs = embed([s.text for s in live]) if live else np.zeros((0, 384), dtype=np.float32)
+        vecs = _embed([s.text for s in live])
         sims = {k: _sim(vecs, p) for k, p in protos.items()}
         for n, s in enumerate(live):
             has_number = bool(NUMBER.search(s.text) or NUMBERISH.search(s.text))
@@ -406,9 +428,17 @@ class EmbeddedExtractor:
                 form = max((w for rx, w in FORMS[k] if rx.search(s.text)), default=0.0)
                 if k == "measures":
                     form = (form + 0.15) if has_number else form * 0.3
+                    if has_number and BASELINE.search(s.text) and TARGET.search(s.text):
+                        form += 0.15  # where it is today and where it must get to: the measure we want
+                if k == "goal" and has_number and any(rx.search(s.text) for rx, _ in FORMS["measures"]):
+                    form -= 0.2  # a number with a target is a measure, not the goal
                 score = 0.35 * _cue_score(s.text, k) + 0.3 * emb + 0.4 * s.adjacency.get(k, 0.0) + form
                 if words < 7:
                     score -= 0.15
+                elif words < 11:
+                    score -= 0.08
+                elif words >= 18:
+                    score += 0.08  # answers to discovery questions are rarely short
                 if SMALL_TALK.search(s.text):
                     score -= 0.3
                 s.scores[k] = score
