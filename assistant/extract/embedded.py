@@ -123,7 +123,7 @@ DENIAL = _rx(
 )
 ADOPTION = _rx(r"\blog-?ins\b|\blog-?in (?:counts?|numbers?|rates?|targets?)\b|\blogging in\b|\badoption\b|\bactive users?\b|\b[dwm]au\b|\bseats? (?:count|activated|used|assigned)\b",
                r"\blicen[cs]es? (?:activated|used|assigned)\b|\busage\b|\butili[sz]ation\b|\bfeatures? used\b|\bclicks\b|\b(?:checklist|task) completion\b|\btouched by (?:the|your) (?:platform|tool|product)\b")
-NEGATIVE = _rx(r"n'?t\b", r"\bnot\b", r"\bno\b", r"\bnever\b", r"\bcare less\b", r"\bvanity\b", r"\birrelevant\b", r"\bwho cares\b",
+NEGATIVE = _rx(r"\w+n[’']t\b", r"\bnot\b", r"\bcannot\b", r"\bno\b", r"\bnever\b", r"\bcare less\b", r"\bvanity\b", r"\birrelevant\b", r"\bwho cares\b",
                r"\bbut\b", r"\brather\b", r"\binstead\b", r"\bsure\b")
 QUESTIONISH = _rx(r"\?\s*$")
 FILLER = re.compile(r"\b(?:um+|uh+|er+|erm|hmm+|mm+-?hmm+|mhm|uh-huh|like|you know|i mean|sort of|kind of|yeah|yes|yep|no|okay|ok|right|"
@@ -228,6 +228,9 @@ QUESTION_CUES: dict[str, re.Pattern] = {
 }
 
 
+_STRAIGHT = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
 @dataclass
 class Sentence:
     seg: int
@@ -239,6 +242,11 @@ class Sentence:
     after_adoption_pitch: bool = False
     excluded: Optional[str] = None  # why this sentence can never be quoted
     scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def plain(self) -> str:
+        """The text with curly apostrophes and quotes straightened, for the cue patterns."""
+        return self.text.translate(_STRAIGHT)
 
 
 def _content_words(text: str) -> int:
@@ -319,8 +327,8 @@ class EmbeddedExtractor:
                 continue
             reading = 0  # sentences still inside something read aloud (email, document)
             for a, b in sentence_spans(seg.text):
-                text = seg.text[a:b]
-                s = Sentence(i, a, b, text, len(out))
+                s = Sentence(i, a, b, seg.text[a:b], len(out))
+                text = s.plain
                 out.append(s)
                 if reading and BACK_TO_US.search(text):
                     reading = 0
@@ -381,6 +389,7 @@ class EmbeddedExtractor:
     @staticmethod
     def _question_topic(text: str, sims: dict[str, float]) -> Optional[str]:
         """A topic, None (a question about something else), "follow-up" or "statement" (keeps the topic)."""
+        text = text.translate(_STRAIGHT)
         qs = [text[a:b] for a, b in sentence_spans(text)]
         questions = [q for q in qs if "?" in q or ASKS.search(q)]
         if not questions:
@@ -405,13 +414,13 @@ class EmbeddedExtractor:
         for s in sentences:
             if s.excluded:
                 continue
-            if QUESTIONISH.search(s.text):
+            if QUESTIONISH.search(s.plain):
                 s.excluded = "question"
-            elif _content_words(s.text) < 3:
+            elif _content_words(s.plain) < 3:
                 s.excluded = "filler"
-            elif DENIAL.search(s.text):
+            elif DENIAL.search(s.plain):
                 s.excluded = "denied obstacle"
-            elif ADOPTION.search(s.text) and (NEGATIVE.search(s.text) or s.after_adoption_pitch):
+            elif ADOPTION.search(s.plain) and (NEGATIVE.search(s.plain) or s.after_adoption_pitch):
                 s.excluded = "pushed-back vendor metric"
 
     # -- 4. scores per field
@@ -421,25 +430,25 @@ class EmbeddedExtractor:
         vecs = _embed([s.text for s in live])
         sims = {k: _sim(vecs, p) for k, p in protos.items()}
         for n, s in enumerate(live):
-            has_number = bool(NUMBER.search(s.text) or NUMBERISH.search(s.text))
+            has_number = bool(NUMBER.search(s.plain) or NUMBERISH.search(s.plain))
             words = len(s.text.split())
             for k in TOPICS:
                 emb = float(np.clip((sims[k][n] - 0.15) / 0.4, 0.0, 1.0))
-                form = max((w for rx, w in FORMS[k] if rx.search(s.text)), default=0.0)
+                form = max((w for rx, w in FORMS[k] if rx.search(s.plain)), default=0.0)
                 if k == "measures":
                     form = (form + 0.15) if has_number else form * 0.3
-                    if has_number and BASELINE.search(s.text) and TARGET.search(s.text):
+                    if has_number and BASELINE.search(s.plain) and TARGET.search(s.plain):
                         form += 0.15  # where it is today and where it must get to: the measure we want
-                if k == "goal" and has_number and any(rx.search(s.text) for rx, _ in FORMS["measures"]):
+                if k == "goal" and has_number and any(rx.search(s.plain) for rx, _ in FORMS["measures"]):
                     form -= 0.2  # a number with a target is a measure, not the goal
-                score = 0.35 * _cue_score(s.text, k) + 0.3 * emb + 0.4 * s.adjacency.get(k, 0.0) + form
+                score = 0.35 * _cue_score(s.plain, k) + 0.3 * emb + 0.4 * s.adjacency.get(k, 0.0) + form
                 if words < 7:
                     score -= 0.15
                 elif words < 11:
                     score -= 0.08
                 elif words >= 18:
                     score += 0.08  # answers to discovery questions are rarely short
-                if SMALL_TALK.search(s.text):
+                if SMALL_TALK.search(s.plain):
                     score -= 0.3
                 s.scores[k] = score
 
@@ -448,7 +457,7 @@ class EmbeddedExtractor:
         live = [s for s in sentences if not s.excluded]
         # a revised goal supersedes the earlier one
         revision = next(
-            (s.order for s in sentences if REVISION.search(s.text) and any(x.order > s.order - 1 and x.scores.get("goal", 0) >= THRESHOLD["goal"] for x in live)),
+            (s.order for s in sentences if REVISION.search(s.plain) and any(x.order > s.order - 1 and x.scores.get("goal", 0) >= THRESHOLD["goal"] for x in live)),
             None,
         )
         chosen: dict[str, list[Sentence]] = {k: [] for k in TOPICS}
