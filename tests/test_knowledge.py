@@ -180,7 +180,6 @@ def test_suggestions_answer_the_customer_in_their_words_and_are_diverse(corpus):
         assert quoted in quotes, s.why  # the customer's exact words
         assert s.why.startswith("Matches your ") and "what successful finance ops customers did" in s.why
         assert 0.5 <= s.score <= 1.0 and s.title and s.text
-    assert [s.score for s in out] != [] and out[0].score == max(s.score for s in out)
     rekey = next(s for s in out if s.practice_id == "finops-no-rekeying")
     assert "\u201cWe still re-key every invoice into the ERP by hand.\u201d" in rekey.why
     assert rekey.why.startswith("Matches your impediment")

@@ -9,6 +9,7 @@ content hash, so a re-sync touches only what changed.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +24,35 @@ from ..errors import BackendError, ConfigError
 from .corpus import Practice, corpus_root, fingerprint, load_corpus, parse_practice, practices_dir
 
 COLLECTION = "practices"
+# Bump when what is embedded changes (document text, acronyms): every entry is re-embedded.
+INDEX_VERSION = "2"
 _lock = threading.RLock()
 _CACHE_SIZE = 10_000  # ~15 MB of vectors: phrases recur across practices and re-syncs
 _vector_cache: dict[str, np.ndarray] = {}
 LONG_TEXT = 160  # characters; ~40 tokens
+
+
+# Business acronyms customers and practices use interchangeably with their spelled-out form;
+# the embedding model does not know that "DSO" is "days sales outstanding".
+ACRONYMS = {
+    "DSO": "days sales outstanding", "AP": "accounts payable", "AR": "accounts receivable",
+    "PO": "purchase order", "POs": "purchase orders", "POD": "proof of delivery", "PODs": "proofs of delivery",
+    "SLA": "service level agreement", "SLAs": "service level agreements", "CSAT": "customer satisfaction",
+    "NPS": "net promoter score", "FCR": "first contact resolution", "AHT": "average handle time",
+    "MTTR": "mean time to repair", "MTBF": "mean time between failures", "OEE": "overall equipment effectiveness",
+    "OTIF": "on time in full", "CAC": "customer acquisition cost", "CAB": "change advisory board",
+    "SOC": "security operations center", "SDR": "sales development rep", "MQL": "marketing qualified lead",
+    "ERP": "ERP system", "CRM": "CRM system", "HRIS": "HR system", "EHR": "electronic health record",
+    "WISMO": "where is my order", "FNOL": "first notice of loss", "SIU": "special investigations unit",
+    "NDA": "non-disclosure agreement", "NDAs": "non-disclosure agreements", "KPI": "key metric",
+    "BI": "business intelligence", "FTE": "full-time staff", "CSM": "customer success manager",
+}  # fmt: skip
+_ACRONYM = re.compile(r"\b(" + "|".join(sorted(map(re.escape, ACRONYMS), key=len, reverse=True)) + r")\b")
+
+
+def expand(text: str) -> str:
+    """"DSO" -> "DSO (days sales outstanding)", so either form matches the other."""
+    return _ACRONYM.sub(lambda m: f"{m.group(1)} ({ACRONYMS[m.group(1)]})", text)
 
 
 def _embed_small_batches(texts: list[str]) -> np.ndarray:
@@ -38,7 +64,7 @@ def _embed_small_batches(texts: list[str]) -> np.ndarray:
         chunk = texts[i : i + n]
         if n == 64 and len(chunk[-1]) > LONG_TEXT:
             chunk = [t for t in chunk if len(t) <= LONG_TEXT]
-        out.append(embed(chunk))
+        out.append(embed([expand(t) for t in chunk]))
         i += len(chunk)
     return np.vstack(out) if out else np.zeros((0, 384), dtype=np.float32)
 
@@ -125,7 +151,7 @@ def _vectors(p: Practice) -> list[tuple[str, str, str, str]]:
 def _upsert(col, practices: list[Practice], batch: int = 4000) -> None:
     rows = []
     for p in practices:
-        h = p.content_hash()
+        h = _entry_hash(p)
         for vid, text, topic, matched in _vectors(p):
             meta = {
                 "practice_id": p.id, "hash": h, "topic": topic, "matched": matched,
@@ -139,6 +165,14 @@ def _upsert(col, practices: list[Practice], batch: int = 4000) -> None:
         col.upsert(
             ids=[r[0] for r in chunk], documents=docs, metadatas=[r[2] for r in chunk], embeddings=embed_cached(docs)
         )
+
+
+def _entry_hash(p: Practice) -> str:
+    return f"{p.content_hash()}-v{INDEX_VERSION}"
+
+
+def _fingerprint(root: Path) -> str:
+    return f"{fingerprint(root)}-v{INDEX_VERSION}"
 
 
 def _existing(col) -> dict[str, tuple[str, list[str]]]:
@@ -170,7 +204,7 @@ def sync(root: Optional[Path] = None, settings: Optional[Settings] = None, pin: 
             if old is None:
                 report.added.append(p.id)
                 changed.append(p)
-            elif old[0] != p.content_hash():
+            elif old[0] != _entry_hash(p):
                 report.updated.append(p.id)
                 changed.append(p)
         wanted = {p.id for p in practices}
@@ -183,7 +217,7 @@ def sync(root: Optional[Path] = None, settings: Optional[Settings] = None, pin: 
         if changed:
             _upsert(col, changed)
         meta = dict(col.metadata or {})
-        meta["fingerprint"] = fingerprint(root)
+        meta["fingerprint"] = _fingerprint(root)
         if pin:
             meta["pinned_dir"] = str(root.resolve())
         else:
@@ -201,7 +235,7 @@ def ensure_index(settings: Optional[Settings] = None):
         pinned = meta.get("pinned_dir")
         pin = bool(pinned) and Path(pinned).is_dir()
         root = Path(pinned) if pin else corpus_root(settings)
-        if meta.get("fingerprint") != fingerprint(root) or (pinned and not pin):
+        if meta.get("fingerprint") != _fingerprint(root) or (pinned and not pin):
             sync(root, settings, pin=pin)
             col = collection(settings)
     return col
@@ -237,7 +271,7 @@ def search(text: str, k: int = 5, settings: Optional[Settings] = None) -> list[H
 
 def search_in(col, text: str, k: int = 5) -> list[Hit]:
     """Search one collection as it is (no corpus re-check); the benchmark calls this too."""
-    hits = query(col, embed([text]), n=max(k * 8, 40))[0]
+    hits = query(col, embed([expand(text)]), n=max(k * 8, 40))[0]
     return sorted(hits.values(), key=lambda h: -h.score)[:k]
 
 

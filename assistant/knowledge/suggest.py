@@ -1,9 +1,12 @@
 """Add Expertise: the practices of successful customers that answer what this customer said.
 
 Every customer quote (goal, measures, impediments) is a query. A practice is shown only
-if it clearly matches one of those quotes, and its `why` quotes the customer's exact
-words. Maximal marginal relevance keeps near-duplicates out, so five suggestions say
-five different things.
+if it clearly matches one of those quotes (cosine >= MIN_SIMILARITY against one of its
+phrases or its text), and its `why` quotes the customer's exact words. Ranking mixes that
+match with how well the whole practice fits everything the customer said, so a lone
+word in common ("sales", "two weeks") does not outrank the practices of the customer's
+own field. Maximal marginal relevance keeps near-duplicates out, so five suggestions
+say five different things. `score` is the match similarity.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import numpy as np
 from ..config import Settings, get_settings
 from ..embeddings import embed
 from ..models import Extraction, Plan, Quote, Suggestion
-from .index import Hit, doc_vectors, ensure_index, query
+from .index import Hit, ensure_index, expand, query
 
 # Cosine similarity (MiniLM) a quote must reach against a practice's phrase or text to
 # count as "clearly matches": paraphrases of one goal score ~0.6-0.85, loosely related
@@ -24,6 +27,8 @@ MIN_SIMILARITY = 0.5
 MMR_LAMBDA = 0.7  # relevance vs. novelty
 DUPLICATE = 0.75  # whole-practice cosine: paraphrased practices ~0.8, distinct ones in one segment ~0.45
 PER_QUERY = 40  # nearest vectors fetched per quote
+CANDIDATE = 0.4  # a looser bar for gathering candidates; MIN_SIMILARITY decides
+CONTEXT_WEIGHT = 0.5  # share of the ranking from the whole practice vs. all the customer's quotes
 
 TOPIC_LABEL = {"goal": "goal", "measures": "measure", "impediments": "impediment"}
 
@@ -66,19 +71,41 @@ def suggest(extraction: Extraction, plan: Plan, settings: Optional[Settings] = N
     col = ensure_index(settings)
     if col.count() == 0:
         return []
-    # The plan goal widens the candidate pool; only customer quotes can justify a suggestion.
+    # Every quote (and the plan goal) finds candidates; then each candidate's relevance to
+    # each customer quote is computed exactly over all its vectors. Only customer quotes
+    # can justify a suggestion: the plan goal only widens the pool.
     texts = [q.text for _, q in quotes] + ([plan.goal] if plan.goal.strip() else [])
-    per_query = query(col, embed(texts), n=PER_QUERY)
-
+    vecs = embed([expand(t) for t in texts])
+    candidates = sorted({pid for hits in query(col, vecs, n=PER_QUERY) for pid, h in hits.items() if h.score >= CANDIDATE})
+    if not candidates:
+        return []
+    got = col.get(where={"practice_id": {"$in": candidates}}, include=["embeddings", "metadatas"])
+    qv = vecs[: len(quotes)]
+    centroid = qv.mean(0)
+    centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
     best: dict[str, tuple[float, str, Quote, Hit]] = {}
-    for (topic, q), hits in zip(quotes, per_query):
-        for pid, hit in hits.items():
-            if hit.score >= MIN_SIMILARITY and (pid not in best or hit.score > best[pid][0]):
-                best[pid] = (hit.score, topic, q, hit)
+    doc: dict[str, np.ndarray] = {}
+    for meta, emb in zip(got["metadatas"], got["embeddings"]):
+        v = np.asarray(emb, dtype=np.float32)
+        pid = meta["practice_id"]
+        if meta["topic"] == "practice":
+            doc[pid] = v
+        sims = qv @ v
+        i = int(np.argmax(sims))
+        if sims[i] >= MIN_SIMILARITY and (pid not in best or sims[i] > best[pid][0]):
+            hit = Hit(
+                practice_id=pid, title=meta["title"], text=meta["text"], segment=meta["segment"],
+                score=float(sims[i]), matched=meta["matched"], topic=meta["topic"],
+            )  # fmt: skip
+            best[pid] = (float(sims[i]), quotes[i][0], quotes[i][1], hit)
     if not best:
         return []
-    relevance = {pid: v[0] for pid, v in best.items()}
-    picked = mmr(relevance, doc_vectors(col, list(best)), k)
+    # rank by the match, nudged by how well the whole practice fits the whole call
+    relevance = {
+        pid: (1 - CONTEXT_WEIGHT) * v[0] + CONTEXT_WEIGHT * float(centroid @ doc[pid]) if pid in doc else v[0]
+        for pid, v in best.items()
+    }
+    picked = mmr(relevance, doc, k)
     out = []
     for pid in picked:
         score, topic, q, hit = best[pid]
