@@ -3,7 +3,7 @@
 `run()` builds the real corpus into a fresh local index, and a synthetic corpus of
 n practices (deterministic, written like the real ones) into another, then times
 searches after a warm-up. The synthetic index is kept under the data dir
-(bench/synthetic-<n>-v1) so later runs measure search without paying the build again;
+(bench/synthetic-<n>-<generator>-<index version>) so later runs measure search without paying the build again;
 its first build time is stored with it and reported as such.
 """
 
@@ -20,7 +20,7 @@ from typing import Callable, Optional
 from ..config import Settings, get_settings
 from ..models import Extraction, Plan, Quote
 from .corpus import AppliesTo, Practice, corpus_root, load_corpus
-from .index import _upsert, _vector_cache, client, search_in
+from .index import INDEX_VERSION, _upsert, _vector_cache, client, search_in
 
 GENERATOR_VERSION = "v1"
 
@@ -209,7 +209,7 @@ def run(
     )
 
     if n_synthetic:
-        path = settings.ensure_data_dir() / "bench" / f"synthetic-{n_synthetic}-{GENERATOR_VERSION}"
+        path = settings.ensure_data_dir() / "bench" / f"synthetic-{n_synthetic}-{GENERATOR_VERSION}-i{INDEX_VERSION}"
         col = _fresh_collection(path, "practices")
         meta = col.metadata or {}
         if meta.get("complete") and col.count() > 0:
