@@ -10,6 +10,7 @@ the next one on or after the call):
 - "by end of Q2" / "in Q2"  -> last day of the next Q2;  "this/next quarter" -> its last day
 - "by March", "before the audit in September", "until March" -> last day of the next March / September
 - "in 60 days", "within six weeks", "twelve months from now", "a year from now" -> call date + that
+  (but "in four days" under two weeks is read as a duration - "close the books in four days" - not a deadline)
 - "end of (the) year" -> Dec 31;  "next year" -> call date + 1 year
 """
 
@@ -42,7 +43,7 @@ _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?"
 # ---------------------------------------------------------------- text clean-up
 
 _DISFLUENCY = re.compile(
-    r"(?:(?<=^)|(?<=[\s,]))(?:um+|uh+|erm|er|uh-huh|hmm+|you know|i mean|like)(?:[,.]|(?=\s))\s*", re.I
+    r"(?:(?<=^)|(?<=[\s,]))(?:um+|uh+|erm|er|uh-huh|hmm+|you know|i mean)(?:[,.]|(?=\s))\s*", re.I
 )
 _LEADING = re.compile(r"^(?:(?:so|and|but|well|okay|ok|yeah|yes|right|honestly|look|i think|i guess|basically|really)\b[,]?\s+)+", re.I)
 _REPEAT = re.compile(r"\b(\w+)(?:[\s,-]+\1\b)+", re.I)  # "we we", "the, the"
@@ -52,10 +53,11 @@ _FALSE_START = re.compile(r"\b[\w']+(?:\s[\w']+)?\s?(?:—|--|-\s)\s*", re.U)
 def clean(text: str) -> str:
     """Trim disfluencies ("um", "you know", repeated words, false starts) without rewording."""
     t = " ".join(text.split())
-    t = re.sub(r"^[^—]{1,25}—\s*(?=\w)", "", t) if t.count("—") == 1 and t.index("—") < 25 else t  # "We— our goal"
+    t = re.sub(r",\s*(?:um+|uh+|erm|er|you know|i mean|like)\s*,\s*", " ", t, flags=re.I)  # "in, uh, four days"
     t = _DISFLUENCY.sub("", t)
     t = _REPEAT.sub(r"\1", t)
     t = _LEADING.sub("", t)
+    t = re.sub(r"^[^—]{1,25}(?:—|--)\s*(?=\w)", "", t) if re.match(r"^[^—]{1,25}(?:—|--)", t) else t  # false start: "We want to — we need"
     t = re.sub(r"\s+([,.!?;:])", r"\1", t)
     t = re.sub(r",\s*,", ",", t).strip(" ,;-")
     if not t:
@@ -91,6 +93,8 @@ def _num(word: str) -> Optional[int]:
 def resolve_date(text: str, call_date: dt.date) -> Optional[dt.date]:
     """The first date or time frame the text states, resolved against the call date (see module doc)."""
     s = text.lower()
+    if re.search(r"\bend of next year\b", s):
+        return dt.date(call_date.year + 1, 12, 31)
     if m := re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", s):
         return dt.date(int(m[1]), int(m[2]), int(m[3]))
     if m := re.search(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(\d{{4}}))?", s):
@@ -112,7 +116,8 @@ def resolve_date(text: str, call_date: dt.date) -> Optional[dt.date]:
         rf"\b{_NUM}[\s-]+(days?|weeks?|months?|years?) from (?:now|today)\b", s
     ):
         n, unit = _num(m[1]), m[2]
-        if n is not None:
+        short = unit.startswith("day") and (n or 0) < 14 and "from" not in m[0] and "next" not in m[0]
+        if n is not None and not short:  # "close the books in four days" is a duration, not a deadline
             if unit.startswith("day"):
                 return call_date + dt.timedelta(days=n)
             if unit.startswith("week"):
@@ -132,6 +137,8 @@ def resolve_date(text: str, call_date: dt.date) -> Optional[dt.date]:
         if re.search(rf"next\s+{m[1]}", s) and month <= call_date.month:
             year = call_date.year + 1
         return _end_of_month(year, month)
+    if re.search(r"\bend of next year\b", s):
+        return dt.date(call_date.year + 1, 12, 31)
     if re.search(r"\b(?:end of (?:the |this )?year|year[- ]end|by december)\b", s):
         d = dt.date(call_date.year, 12, 31)
         return d if d >= call_date else dt.date(call_date.year + 1, 12, 31)
@@ -141,7 +148,7 @@ def resolve_date(text: str, call_date: dt.date) -> Optional[dt.date]:
 # ---------------------------------------------------------------- measures
 
 _QTY = (
-    r"(?:[$€£]\s?\d[\d,.]*\s?(?:k|m|mm|million|thousand|billion)?|\d[\d,.]*(?:\s?(?:%|percent|k\b|x\b))?"
+    r"(?:[$€£]\s?\d[\d,.]*\s?(?:k|m|mm|million|thousand|billion)?|\d+(?:[.,]\d+)*(?:\s?(?:%|percent|k\b|x\b))?"
     r"(?:\s(?:business\s|working\s|calendar\s)?(?:days?|hours?|minutes?|weeks?|months?|points?|people|tickets|invoices|calls|errors))?"
     r"|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
     r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?\s(?:percent|days?|hours?|minutes?|weeks?|points?|people))"
@@ -155,13 +162,13 @@ def parse_baseline_target(text: str) -> tuple[Optional[str], Optional[str]]:
         return m[1].strip(), m[2].strip()
     baseline = target = None
     if m := re.search(
-        rf"(?:\b(?:currently|today|right now|at the moment|these days|now|average|averages|sits at|we'?re at|it'?s at)\b[^.;]{{0,40}}?|\b(?:is|are|runs?|sits?|takes?|averages?)\s+(?:about\s+|around\s+|roughly\s+|at\s+|nearly\s+|almost\s+|over\s+)?)({_QTY})",
+        rf"(?:\b(?:currently|today|right now|at the moment|these days|now|average|averages|sits at|we'?re at|it'?s at)\b[^.;]{{0,40}}?|\b(?:is|are|runs?|sits?|sitting|takes?|averages?|'re|was|were)\s+(?:(?:about|around|roughly|at|nearly|almost|over|currently)\s+)*)({_QTY})",
         s,
         re.I,
     ):
         baseline = m[1].strip()
     if m := re.search(
-        rf"\b((?:under|below|above|over|at least|less than|more than|fewer than|no more than|down to|up to|to|by|within|below)\s+(?:about\s+)?{_QTY})",
+        rf"\b((?:under|below|above|over|at least|less than|more than|fewer than|no more than|down to|up to|back (?:at|to|above|below|under)|to|by|within)\s+(?:about\s+)?{_QTY})",
         s[m.end() if m else 0 :] if baseline else s,
         re.I,
     ):
@@ -317,9 +324,11 @@ def review_date(t: Transcript, call_date: dt.date) -> dt.date:
         for s in _sentences(seg.text):
             if not _REVIEW_WORDS.search(s):
                 continue
-            rank = 0 if re.search(r"\breview|revisit\b", s, re.I) else 1
+            word = re.search(r"\b(?:review|revisit)", s, re.I)
+            rank = 0 if word else 1
+            near = s[word.start() :] if word else s  # "monthly check-in, but the review every quarter"
             for rx, step in _CADENCE:
-                if rx.search(s):
+                if rx.search(near) or (near is not s and not any(r.search(near) for r, _ in _CADENCE) and rx.search(s)):
                     d = call_date + step if isinstance(step, dt.timedelta) else _add_months(call_date, step)  # type: ignore[arg-type]
                     candidates.append((rank, d))
                     break

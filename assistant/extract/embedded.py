@@ -215,7 +215,7 @@ HEADING = re.compile(
 )
 QUOTED = re.compile(r"[\"“]([^\"“”]{12,}?)[\"”]")
 QUESTION_CUES: dict[str, re.Pattern] = {
-    "goal": _rx(r"\bsuccess look like\b", r"\bwhat (?:would|does|will) success\b", r"\bcall (?:it|this) a success\b", r"\bhoping to (?:achieve|get)\b",
+    "goal": _rx(r"\bsuccess look like\b", r"\bwhat (?:would|does|will) success\b", r"\bcall (?:it|this|that)(?: \w+)? a success\b", r"\bhoping to (?:achieve|get)\b",
                 r"\b(?:main |big |primary |business )?(?:goal|objective|outcome|priorit)\w*\b", r"\btrying to (?:achieve|accomplish|solve)\b",
                 r"\bwhat (?:do|would) you (?:want|need|like) (?:to )?(?:achieve|see|get)\b", r"\btwelve months from now\b|\ba year from now\b|\bwhy (?:now|did you buy)\b",
                 r"\bwhat (?:would|does) (?:a )?(?:win|good) look like\b"),
@@ -288,8 +288,8 @@ def _sim(vecs: np.ndarray, protos: np.ndarray) -> np.ndarray:
 def _last_question(text: str) -> str:
     """What a vendor turn asks: its question sentences (short text embeds fast)."""
     qs = [text[a:b] for a, b in sentence_spans(text)]
-    asked = [q for q in qs if "?" in q]
-    return " ".join(asked[-2:])[-300:] if asked else text[-300:]
+    last = max((i for i, q in enumerate(qs) if "?" in q), default=len(qs) - 1)
+    return " ".join(qs[max(0, last - 1) : last + 1])[-300:] or text[-300:]
 
 
 def _cue_score(text: str, topic: str) -> float:
@@ -399,7 +399,7 @@ class EmbeddedExtractor:
             return None
         best, best_score = None, 0.0
         for k in TOPICS:
-            cue = 1.0 if QUESTION_CUES[k].search(last_q) else (0.8 if any(QUESTION_CUES[k].search(q) for q in questions) else 0.0)
+            cue = 1.0 if QUESTION_CUES[k].search(last_q) else (0.8 if QUESTION_CUES[k].search(" ".join(qs[-3:])) else 0.0)
             score = 0.5 * cue + sims[k]
             if score > best_score:
                 best, best_score = k, score
