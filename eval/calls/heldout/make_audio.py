@@ -1,7 +1,7 @@
 """Synthesise the held-out audio calls: transcript file -> call.wav + reference.txt.
 
 Why synthetic: we may not ship real customer recordings, and espeak-ng voices are
-reproducible on any Debian machine. One voice per speaker, turns joined by short silences.
+reproducible on any Debian machine (sox runs without dither, so reruns give the same bytes). One voice per speaker, turns joined by short silences.
 The stereo call puts the vendor on the left channel and the customer on the right, the way
 dual-channel call recorders do; it is 8 kHz (telephone rate) to keep the repository small.
 
@@ -70,17 +70,17 @@ def make(name: str) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
         gap = t / "gap.wav"
-        run("sox", "-n", "-r", rate, "-c", str(channels), "-b", "16", str(gap), "trim", "0", str(GAP_SECONDS))
+        run("sox", "-D", "-n", "-r", rate, "-c", str(channels), "-b", "16", str(gap), "trim", "0", str(GAP_SECONDS))
         pieces: list[str] = []
         for i, (speaker, text) in enumerate(spoken):
             voice, pitch = spec["voices"][speaker]
             raw, piece = t / f"raw{i}.wav", t / f"turn{i}.wav"
             run("espeak-ng", "-v", voice, "-p", str(pitch), "-s", str(WORDS_PER_MINUTE), "-w", str(raw), text)
             remix = ["remix", "1", "0"] if speaker in vendors else ["remix", "0", "1"]
-            run("sox", str(raw), "-r", rate, "-b", "16", str(piece), *(remix if channels == 2 else ["remix", "1"]))
+            run("sox", "-D", str(raw), "-r", rate, "-b", "16", str(piece), *(remix if channels == 2 else ["remix", "1"]))
             pieces += [str(piece), str(gap)]
         wav = call_dir / "call.wav"
-        run("sox", *pieces[:-1], str(wav))
+        run("sox", "-D", *pieces[:-1], str(wav))
     (call_dir / "reference.txt").write_text("".join(text + "\n" for _, text in spoken), encoding="utf-8")
     return wav
 
