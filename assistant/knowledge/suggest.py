@@ -27,7 +27,8 @@ MIN_SIMILARITY = 0.5
 MMR_LAMBDA = 0.7  # relevance vs. novelty
 DUPLICATE = 0.75  # whole-practice cosine: paraphrased practices ~0.8, distinct ones in one segment ~0.45
 PER_QUERY = 40  # nearest vectors fetched per quote
-CANDIDATE = 0.4  # a looser bar for gathering candidates; MIN_SIMILARITY decides
+CANDIDATE = 0.45  # a looser bar for gathering candidates; MIN_SIMILARITY decides
+MAX_CANDIDATES = 25  # re-scored exactly; bounds the vectors fetched back from the index
 CONTEXT_WEIGHT = 0.5  # share of the ranking from the whole practice vs. all the customer's quotes
 
 TOPIC_LABEL = {"goal": "goal", "measures": "measure", "impediments": "impediment"}
@@ -76,7 +77,12 @@ def suggest(extraction: Extraction, plan: Plan, settings: Optional[Settings] = N
     # can justify a suggestion: the plan goal only widens the pool.
     texts = [q.text for _, q in quotes] + ([plan.goal] if plan.goal.strip() else [])
     vecs = embed([expand(t) for t in texts])
-    candidates = sorted({pid for hits in query(col, vecs, n=PER_QUERY) for pid, h in hits.items() if h.score >= CANDIDATE})
+    found: dict[str, float] = {}
+    for hits in query(col, vecs, n=PER_QUERY):
+        for pid, h in hits.items():
+            if h.score >= CANDIDATE:
+                found[pid] = max(h.score, found.get(pid, 0.0))
+    candidates = sorted(found, key=lambda pid: -found[pid])[:MAX_CANDIDATES]
     if not candidates:
         return []
     got = col.get(where={"practice_id": {"$in": candidates}}, include=["embeddings", "metadatas"])
