@@ -25,7 +25,8 @@ from .grounding import FOLLOW_UPS, TOPICS, sentence_spans
 
 CAPS: dict[str, int] = {"goal": 3, "measures": 6, "impediments": 6}
 THRESHOLD: dict[str, float] = {"goal": 0.6, "measures": 0.62, "impediments": 0.55}
-STRONG = 0.75  # a field whose best quote scores below this is also listed as unanswered
+STRONG = 0.75
+EMB_WEIGHT = 0.3  # a field whose best quote scores below this is also listed as unanswered
 
 
 def _rx(*patterns: str) -> re.Pattern:
@@ -292,6 +293,12 @@ def _last_question(text: str) -> str:
     return " ".join(qs[max(0, last - 1) : last + 1])[-300:] or text[-300:]
 
 
+def _one_topic(text: str) -> bool:
+    """The question's own words name one discovery topic, so its cue decides without the embedding."""
+    q = _last_question(text.translate(_STRAIGHT))
+    return sum(bool(QUESTION_CUES[k].search(q)) for k in TOPICS) == 1 and not OTHER_QUESTION.search(q)
+
+
 def _cue_score(text: str, topic: str) -> float:
     return max((w for rx, w in CUES[topic] if rx.search(text)), default=0.0)
 
@@ -300,6 +307,9 @@ class EmbeddedExtractor:
     """Deterministic, extractive: `EmbeddedExtractor().extract(t) -> Extraction`."""
 
     name = "embedded"
+
+    def __init__(self, _count: Optional[list[int]] = None) -> None:
+        self._count = _count  # the benchmark counts embedded texts here
 
     def extract(self, t: Transcript) -> Extraction:
         sentences = self._sentences(t)
@@ -352,8 +362,17 @@ class EmbeddedExtractor:
         vendor = [i for i, seg in enumerate(t.segments) if t.role_of(seg.speaker) == "vendor"]
         notes = not vendor
         _, qprotos = _prototype_vectors()
-        qvecs = _embed([_last_question(t.segments[i].text) for i in vendor])
-        sims = {k: _sim(qvecs, p) for k, p in qprotos.items()}
+        # statements need no vector, nor questions whose wording names exactly one topic
+        asking = [i for i in vendor if ("?" in t.segments[i].text or ASKS.search(t.segments[i].text)) and not _one_topic(t.segments[i].text)]
+        qvecs = _embed([_last_question(t.segments[i].text) for i in asking])
+        if self._count is not None:
+            self._count.append(len(asking))
+        qsims = {k: _sim(qvecs, p) for k, p in qprotos.items()}
+        sims = {k: np.zeros(len(vendor)) for k in TOPICS}
+        pos = {i: n for n, i in enumerate(vendor)}
+        for n, i in enumerate(asking):
+            for k in TOPICS:
+                sims[k][pos[i]] = qsims[k][n]
         by_seg: dict[int, list[Sentence]] = {}
         for s in sentences:
             by_seg.setdefault(s.seg, []).append(s)
@@ -400,7 +419,7 @@ class EmbeddedExtractor:
         best, best_score = None, 0.0
         for k in TOPICS:
             cue = 1.0 if QUESTION_CUES[k].search(last_q) else (0.8 if QUESTION_CUES[k].search(" ".join(qs[-3:])) else 0.0)
-            score = 0.5 * cue + sims[k]
+            score = 0.5 * cue + (sims[k] if sims[k] else (0.3 if cue == 1.0 else 0.0))  # no vector: the cue decides
             if score > best_score:
                 best, best_score = k, score
         if best_score >= 0.6:
@@ -426,31 +445,47 @@ class EmbeddedExtractor:
     # -- 4. scores per field
     def _score(self, sentences: list[Sentence]) -> None:
         live = [s for s in sentences if not s.excluded]
+        partial = {id(s): self._partial_scores(s) for s in live}
+        # embed only sentences the embedding could lift over a threshold (keeps long calls fast)
+        floor = min(THRESHOLD.values()) - EMB_WEIGHT * 0.7  # similarity rarely lifts a sentence by more
+        worth = [s for s in live if max(partial[id(s)].values()) >= floor]
         protos, _ = _prototype_vectors()
-        vecs = _embed([s.text for s in live])
+        vecs = _embed([s.text for s in worth])
+        if self._count is not None:
+            self._count.append(len(worth))
         sims = {k: _sim(vecs, p) for k, p in protos.items()}
-        for n, s in enumerate(live):
-            has_number = bool(NUMBER.search(s.plain) or NUMBERISH.search(s.plain))
-            words = len(s.text.split())
+        row = {id(s): n for n, s in enumerate(worth)}
+        for s in live:
+            n = row.get(id(s))
             for k in TOPICS:
-                emb = float(np.clip((sims[k][n] - 0.15) / 0.4, 0.0, 1.0))
-                form = max((w for rx, w in FORMS[k] if rx.search(s.plain)), default=0.0)
-                if k == "measures":
-                    form = (form + 0.15) if has_number else form * 0.3
-                    if has_number and BASELINE.search(s.plain) and TARGET.search(s.plain):
-                        form += 0.15  # where it is today and where it must get to: the measure we want
-                if k == "goal" and has_number and any(rx.search(s.plain) for rx, _ in FORMS["measures"]):
-                    form -= 0.2  # a number with a target is a measure, not the goal
-                score = 0.35 * _cue_score(s.plain, k) + 0.3 * emb + 0.4 * s.adjacency.get(k, 0.0) + form
-                if words < 7:
-                    score -= 0.15
-                elif words < 11:
-                    score -= 0.08
-                elif words >= 18:
-                    score += 0.08  # answers to discovery questions are rarely short
-                if SMALL_TALK.search(s.plain):
-                    score -= 0.3
-                s.scores[k] = score
+                emb = 0.0 if n is None else float(np.clip((sims[k][n] - 0.15) / 0.4, 0.0, 1.0))
+                s.scores[k] = partial[id(s)][k] + EMB_WEIGHT * emb
+
+    @staticmethod
+    def _partial_scores(s: Sentence) -> dict[str, float]:
+        """Every part of the score except embedding similarity."""
+        has_number = bool(NUMBER.search(s.plain) or NUMBERISH.search(s.plain))
+        words = len(s.text.split())
+        out = {}
+        for k in TOPICS:
+            form = max((w for rx, w in FORMS[k] if rx.search(s.plain)), default=0.0)
+            if k == "measures":
+                form = (form + 0.15) if has_number else form * 0.3
+                if has_number and BASELINE.search(s.plain) and TARGET.search(s.plain):
+                    form += 0.15  # where it is today and where it must get to: the measure we want
+            if k == "goal" and has_number and any(rx.search(s.plain) for rx, _ in FORMS["measures"]):
+                form -= 0.2  # a number with a target is a measure, not the goal
+            score = 0.35 * _cue_score(s.plain, k) + 0.4 * s.adjacency.get(k, 0.0) + form
+            if words < 7:
+                score -= 0.15
+            elif words < 11:
+                score -= 0.08
+            elif words >= 18:
+                score += 0.08  # answers to discovery questions are rarely short
+            if SMALL_TALK.search(s.plain):
+                score -= 0.3
+            out[k] = score
+        return out
 
     # -- 5. choose, apply the revised-goal rule, say what was not answered
     def _select(self, t: Transcript, sentences: list[Sentence]) -> Extraction:
@@ -492,22 +527,39 @@ class EmbeddedExtractor:
         return sentences
 
 
-def bench(words: int = 6000, repeats: int = 3) -> dict[str, float]:
-    """Seconds for extraction + plan on a synthetic call of about `words` words (model warm)."""
+def bench(source: Optional[str] = None, words: int = 6000, repeats: int = 3) -> dict[str, float]:
+    """Seconds for extraction + plan (model warm), on a transcript file or a synthetic ~`words`-word call.
+
+    For `callplan bench`: prints well as `key value` lines. `embedded_texts` is how many
+    sentences went through MiniLM, the part that dominates the time.
+    """
     from ..plan import compose
     from .grounding import ground
 
-    t = synthetic_call(words)
+    if source:
+        from pathlib import Path
+
+        from ..pipeline import load_transcript
+
+        t = load_transcript(Path(source))
+    else:
+        t = synthetic_call(words)
     t0 = time.perf_counter()
     _prototype_vectors()
     warm = time.perf_counter() - t0
+    counted: list[int] = []
     times = []
     for _ in range(repeats):
         t1 = time.perf_counter()
-        ex = ground(EmbeddedExtractor().extract(t), t)
+        ex = ground(EmbeddedExtractor(_count=counted).extract(t), t)
         compose(ex, t, None)
         times.append(time.perf_counter() - t1)
-    return {"words": float(t.word_count()), "model_load_s": round(warm, 3), "extract_plan_s": round(min(times), 3)}
+    return {
+        "words": float(t.word_count()),
+        "model_load_s": round(warm, 3),
+        "extract_plan_s": round(min(times), 3),
+        "embedded_texts": float(sum(counted) / max(1, repeats)),
+    }
 
 
 def synthetic_call(words: int = 6000) -> Transcript:
