@@ -419,7 +419,7 @@ class EmbeddedExtractor:
         best, best_score = None, 0.0
         for k in TOPICS:
             cue = 1.0 if QUESTION_CUES[k].search(last_q) else (0.8 if QUESTION_CUES[k].search(" ".join(qs[-3:])) else 0.0)
-            score = 0.5 * cue + (sims[k] if sims[k] else (0.3 if cue == 1.0 else 0.0))  # no vector: the cue decides
+            score = 0.5 * cue + (sims[k] if sims[k] else (0.3 if cue else 0.0))  # no vector: the cue decides
             if score > best_score:
                 best, best_score = k, score
         if best_score >= 0.6:
