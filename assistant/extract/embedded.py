@@ -156,6 +156,8 @@ FORMS: dict[str, list[tuple[re.Pattern, float]]] = {
 BASELINE = _rx(r"\b(?:right now|today|currently|at the moment|on average|average|now|last (?:year|cycle|quarter|month))\b", r"\b(?:we'?re|is|are|was|sits?|sitting) (?:at |about |around |roughly )?\d",
                r"\btakes? us\b", r"\bwe (?:had|have)\b")
 TARGET = _rx(r"\b(?:want|need|like|target|aim|should be|get (?:it|that|this) (?:to|under|below|down))\b", r"\b(?:under|below|above|at least|less than|fewer than|down to|in half|by half)\b")
+NO_METRIC = _rx(r"\b(?:don'?t|do not|doesn'?t|never|can'?t)\s+(?:really\s+|even\s+)?(?:track|measure|connect|know|split|report|have (?:a|the|any) (?:number|baseline|data))\b",
+                r"\bnot split\b", r"\b(?:don'?t|do not) want to promise\b", r"\bnot setting a target\b", r"\bwithout a target\b")
 NUMBERISH = re.compile(rf"\d|\b(?:percent|half|double|twice|triple|dozen)\b|\b{_NUMWORD}\s+(?:\w+\s+)?(?:per|a|each|out of)\b", re.I)
 
 # Prototype sentences per field (customer answers) and per vendor question topic.
@@ -473,6 +475,8 @@ class EmbeddedExtractor:
                 form = (form + 0.15) if has_number else form * 0.3
                 if has_number and BASELINE.search(s.plain) and TARGET.search(s.plain):
                     form += 0.15  # where it is today and where it must get to: the measure we want
+            if k == "measures" and NO_METRIC.search(s.plain):
+                form -= 0.2  # the absence of a number ("we don't track it") is not a measure
             if k == "goal" and has_number and any(rx.search(s.plain) for rx, _ in FORMS["measures"]):
                 form -= 0.2  # a number with a target is a measure, not the goal
             score = 0.35 * _cue_score(s.plain, k) + 0.4 * s.adjacency.get(k, 0.0) + form
