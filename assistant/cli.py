@@ -218,5 +218,58 @@ def doctor():
         raise typer.Exit(1)
 
 
+# eval and bench: how good and how fast the drafts are (eval/score.py, eval/bench.py)
+@app.command("eval")
+@friendly
+def eval_cmd(
+    dirs: Optional[list[Path]] = typer.Argument(None, help="Dirs searched recursively for gold.json; default eval/calls."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="embedded | llm (default: llm when configured)."),
+    hints: bool = typer.Option(False, "--hints", help="Pass gold's vendor names as --vendor hints."),
+    json_out: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+):
+    """Score drafts against the labelled calls: per-field recall/precision, faithfulness, must-not hits."""
+    from .config import REPO_ROOT
+    from .errors import InputError
+
+    if engine not in (None, "embedded", "llm"):
+        raise InputError(f"--engine {engine!r} is not an engine; use embedded or llm")
+    if not dirs:
+        dirs = [Path("eval/calls") if Path("eval/calls").is_dir() else REPO_ROOT / "eval" / "calls"]
+    for d in dirs:
+        if not d.is_dir():
+            raise InputError(f"{d} is not a directory; give a folder holding labelled calls (gold.json)")
+    from eval.score import evaluate, table
+
+    def said(s) -> None:
+        state = f"ERROR {s.error}" if s.error else f"{s.seconds:.1f} s"
+        typer.echo(f"  {s.split}/{s.call}{' [audio]' if s.source == 'audio' else ''}: {state}", err=True)
+
+    report = evaluate(dirs, engine=engine, hints=hints, on_call=said)
+    if not report.calls:
+        raise InputError(f"no gold.json found under {', '.join(map(str, dirs))}")
+    write_output(report.model_dump_json(indent=2) if json_out else table(report), None)
+
+
+@app.command()
+@friendly
+def bench(
+    stage: Optional[list[str]] = typer.Option(None, "--stage", help="transcribe | extract | knowledge | draft (repeatable; default all)."),
+    minutes: float = typer.Option(10.0, "--minutes", help="Length of the recording for the transcription speed."),
+    json_out: bool = typer.Option(False, "--json"),
+):
+    """Measure speed and peak memory of each stage on this machine (each stage in its own process)."""
+    import json
+
+    from eval import bench as b
+
+    from .errors import InputError
+
+    for s in stage or []:
+        if s not in b.STAGES:
+            raise InputError(f"--stage {s!r} is not a stage; use one of {', '.join(b.STAGES)}")
+    r = b.run(list(stage or b.STAGES), minutes, log=lambda m: typer.echo(m, err=True))
+    write_output(json.dumps(r, indent=2) if json_out else b.report(r), None)
+
+
 def main() -> None:  # pragma: no cover
     app()
