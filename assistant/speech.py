@@ -143,26 +143,45 @@ def decode(path: Path, settings: Settings) -> Audio:
             f"{path} looks truncated or partly corrupt: the file says {expected:.1f} s but only "
             f"{decoded:.1f} s could be decoded; re-export or re-download the recording"
         )
-    if n_channels >= 2 and channels_differ(left, right):
+    if right is left:
+        return Audio([left], decoded, dual=False)
+    # split_stereo returns strided views of one interleaved array: own copies free it
+    left, right = np.ascontiguousarray(left), np.ascontiguousarray(right)
+    if channels_differ(left, right):
         return Audio([left, right], decoded, dual=True)
-    mono = left if right is left else _mono_of(left, right)
-    return Audio([mono], decoded, dual=False)
+    return Audio([_mono_of(left, right)], decoded, dual=False)
+
+
+def envelope(x: np.ndarray, frame: int = 320) -> np.ndarray:
+    """Mean power per 20 ms frame: small enough to compare hours of audio cheaply."""
+    n = len(x) // frame * frame
+    frames = x[:n].reshape(-1, frame)
+    return np.einsum("ij,ij->i", frames, frames) / frame
 
 
 def channels_differ(left: np.ndarray, right: np.ndarray) -> bool:
-    """Two parties on two channels? Identical (or one silent) channels are really mono."""
-    el, er = float(np.sqrt(np.mean(left**2))), float(np.sqrt(np.mean(right**2)))
-    if min(el, er) < 0.02 * max(el, er) or max(el, er) < 1e-4:
+    """Two parties on two channels? Identical (or one silent) channels are really mono.
+
+    Compares the loudness envelopes: two parties on two channels take turns, so their
+    envelopes barely correlate; the same signal (or room mics) on both correlates highly.
+    """
+    el, er = envelope(left), envelope(right)
+    ml, mr = float(el.mean()), float(er.mean())
+    if min(ml, mr) < 0.0004 * max(ml, mr) or max(ml, mr) < 1e-8:
         return False  # one channel (nearly) empty: a mono recording in a stereo container
-    corr = float(np.corrcoef(left, right)[0, 1])
+    if len(el) < 2 or el.std() == 0 or er.std() == 0:
+        return False
+    corr = float(np.corrcoef(np.log(el + 1e-10), np.log(er + 1e-10))[0, 1])
     return corr < 0.8
 
 
 def _mono_of(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    el, er = float(np.mean(left**2)), float(np.mean(right**2))
+    el, er = float(envelope(left).mean()), float(envelope(right).mean())
     if min(el, er) < 0.0004 * max(el, er):  # one side silent: keep the other at full level
         return left if el > er else right
-    return (left + right) / 2
+    left += right
+    left *= 0.5
+    return left
 
 
 def _span(seconds: float) -> str:
@@ -198,15 +217,17 @@ class WhisperSpeech:
         with self._lock:
             for i, samples in enumerate(audio.channels):
                 label = f"Channel {i + 1}" if audio.dual else "Speaker"
-                segments, info = model.transcribe(
-                    samples, language=language, vad_filter=True, beam_size=5, word_timestamps=True
-                )
-                detected = detected or info.language
                 found = []
-                for s in segments:
-                    found += split_at_pauses(s, label)
-                    # one bar in call time: channel i covers the i-th share of the work
-                    progress("transcribe", min(audio.duration, (i * audio.duration + s.end) / n), audio.duration)
+                for a, b in blocks(samples):
+                    segments, info = model.transcribe(
+                        samples[a:b], language=language, vad_filter=True, beam_size=5, word_timestamps=True
+                    )
+                    detected = detected or info.language
+                    for s in segments:
+                        found += split_at_pauses(s, label, offset=a / RATE)
+                        # one bar in call time: channel i covers the i-th share of the work
+                        done = (i * audio.duration + a / RATE + s.end) / n
+                        progress("transcribe", min(audio.duration, done), audio.duration)
                 per_channel.append(found)
         progress("transcribe", audio.duration, audio.duration)
         if not any(per_channel):
@@ -232,13 +253,32 @@ class WhisperSpeech:
         )
 
 
-def split_at_pauses(segment, speaker: str, pause: float = 1.0) -> list[Segment]:
+BLOCK_SECONDS = 300
+
+
+def blocks(samples: np.ndarray, seconds: int = BLOCK_SECONDS) -> list[tuple[int, int]]:
+    """Cut long audio into ~5-minute blocks at the quietest half second near each cut, so
+    whisper's feature memory stays bounded however long the call is."""
+    size, n = seconds * RATE, len(samples)
+    out, a = [], 0
+    while n - a > size:
+        lo = a + size - 30 * RATE  # look for a pause in the last 30 s of the block
+        env = envelope(samples[lo : a + size], RATE // 2)
+        cut = lo + int(np.argmin(env)) * (RATE // 2) + RATE // 4
+        out.append((a, cut))
+        a = cut
+    out.append((a, n))
+    return out
+
+
+def split_at_pauses(segment, speaker: str, pause: float = 1.0, offset: float = 0.0) -> list[Segment]:
     """Whisper joins VAD speech chunks into one segment even across a long silence (where
     the other party spoke); split at word gaps so turns interleave in the right order."""
     words = list(segment.words or [])
     if not words:
         text = segment.text.strip()
-        return [Segment(start=round(segment.start, 2), end=round(segment.end, 2), speaker=speaker, text=text)] if text else []
+        start, end = round(segment.start + offset, 2), round(segment.end + offset, 2)
+        return [Segment(start=start, end=end, speaker=speaker, text=text)] if text else []
     runs, run = [], [words[0]]
     for w in words[1:]:
         if w.start - run[-1].end > pause:
@@ -250,7 +290,8 @@ def split_at_pauses(segment, speaker: str, pause: float = 1.0) -> list[Segment]:
     for run in runs:
         text = "".join(w.word for w in run).strip()
         if text:
-            out.append(Segment(start=round(run[0].start, 2), end=round(run[-1].end, 2), speaker=speaker, text=text))
+            start, end = round(run[0].start + offset, 2), round(run[-1].end + offset, 2)
+            out.append(Segment(start=start, end=end, speaker=speaker, text=text))
     return out
 
 

@@ -158,3 +158,20 @@ def test_a_bad_model_dir_is_a_config_error(tmp_path, monkeypatch):
     monkeypatch.setenv("CALLPLAN_WHISPER_MODEL", str(tmp_path))
     with pytest.raises(ConfigError, match="CALLPLAN_WHISPER_MODEL"):
         speech.transcribe(SAMPLE, settings=reload_settings())
+
+
+def test_long_audio_is_cut_into_blocks_at_pauses():
+    """Hours of audio go through whisper in ~5-minute blocks, cut where nobody speaks."""
+    import numpy as np
+
+    rate, rng = speech.RATE, np.random.default_rng(0)
+    x = (0.1 * rng.standard_normal(rate * 700)).astype(np.float32)  # 11m40s of "speech"
+    quiet = [290, 575]  # a one-second pause inside the last 30 s before each cut
+    for q in quiet:
+        x[q * rate : (q + 1) * rate] = 0
+    cuts = speech.blocks(x)
+    assert cuts[0][0] == 0 and cuts[-1][1] == len(x)
+    assert all(a1 == b0 for (_, a1), (b0, _) in zip(cuts, cuts[1:]))  # contiguous, nothing lost
+    assert len(cuts) == 3
+    for (_, cut), q in zip(cuts, quiet):
+        assert q * rate <= cut <= (q + 1) * rate  # the cut falls in the pause
