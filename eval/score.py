@@ -16,7 +16,8 @@ The rules, kept in one place so the numbers mean the same thing everywhere:
   whose speaker names are the recogniser's); no quotes -> 1.0;
 - must-not hits: extracted quotes matching (same rule) a must_not_extract string;
 - plan limits: goal <= 3 sentences, <= 4 measures, <= 5 milestones, a review date;
-- numbers: share of gold numbers found (case-insensitive) in the plan's page text;
+- numbers: share of gold numbers found in the plan's page text, compared in numeric form
+  (case, spelled-out numbers and 'percent' normalised: 'forty percent' == '40%');
 - WER (audio only): jiwer word error rate of the transcription against reference.txt.
 A call that cannot be scored (its draft raised, or its gold file is broken) scores 0.
 Totals are means over calls.
@@ -223,11 +224,56 @@ def plan_text(plan: Plan) -> str:
     return "\n".join(parts)
 
 
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}  # fmt: skip
+_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i > 1}
+
+
+def _spelled_numbers(text: str) -> str:
+    """'forty five' -> '45', 'four point one' -> '4.1': a recogniser writes digits where a
+    transcript spelled the number out (or the other way round)."""
+    out: list[str] = []
+    total, current, open_ = 0, 0, False
+
+    def flush() -> None:
+        nonlocal total, current, open_
+        if open_:
+            out.append(f"{total + current} ")
+        total, current, open_ = 0, 0, False
+
+    for tok in re.split(r"(\s+|-)", text):
+        w = tok.strip().lower()
+        if w in _UNITS or w in _TENS:
+            current += _UNITS[w] if w in _UNITS else _TENS[w]
+            open_ = True
+        elif w == "hundred" and open_:
+            current *= 100
+        elif w == "thousand" and open_:
+            total, current = total + current * 1000, 0
+        elif open_ and (not w or tok == "-"):
+            continue  # the space or hyphen inside "forty-five"
+        else:
+            flush()
+            out.append(tok)
+    flush()
+    return re.sub(r"(\d) ?point (\d)", r"\1.\2", "".join(out))
+
+
+def numeric_form(text: str) -> str:
+    """Lower-cased, spelled numbers as digits, '30 percent' -> '30%', '1,900' -> '1900', single spaces."""
+    t = _spelled_numbers(text.lower())
+    t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
+    t = re.sub(r"\s*(?:percent|per cent)\b", "%", t)
+    return " ".join(t.split())
+
+
 def numbers_recall(numbers: list[str], plan: Plan) -> float:
+    """Share of gold numbers on the plan's page, compared in numeric form ('forty percent' == '40%')."""
     if not numbers:
         return 1.0
-    text = plan_text(plan).lower()
-    return sum(n.lower() in text for n in numbers) / len(numbers)
+    text = numeric_form(plan_text(plan))
+    return sum(numeric_form(n) in text for n in numbers) / len(numbers)
 
 
 def normalise_for_wer(text: str) -> str:

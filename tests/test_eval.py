@@ -180,6 +180,15 @@ def test_plan_limits_are_checked():
     assert not s.limits_ok and s.limit_problems == ["goal has 4 sentences"]
 
 
+def test_numbers_are_found_in_the_plan_whether_spelled_out_or_in_digits():
+    from eval.score import numbers_recall
+
+    plan = make_draft().plan  # carries "11 days" and "under 3 by Q3"
+    assert numbers_recall(["eleven days", "Q3"], plan) == 1.0
+    assert numbers_recall(["11 days", "30 percent"], plan) == 0.5
+    assert numbers_recall([], plan) == 1.0
+
+
 def test_wer_against_the_reference():
     t = Transcript(segments=[Segment(speaker="A", text="Hello there, word.")])
     assert wer("hello there world", t) == pytest.approx(1 / 3)
