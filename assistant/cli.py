@@ -107,7 +107,7 @@ def draft(
     out: Optional[Path] = typer.Option(None, "--out"),
 ):
     """Draft the one-page success plan from a call, in the customer's own words."""
-    from . import pipeline, render
+    from . import render
     from .progress import cli_progress
 
     if engine not in (None, "embedded", "llm"):
@@ -120,14 +120,148 @@ def draft(
         call_date=parse_date(call_date) or dt.date.today(),
         engine=engine,
     )
+    from . import jobs
+
     source = sys.stdin.read() if str(file) == "-" else file
     with cli_progress() as progress:
-        d = pipeline.draft(source, hints, progress)
+        stored = jobs.run_draft(source, hints, origin="cli", progress=progress)
+    d = stored.draft
     text = d.model_dump_json(indent=2) if format == DraftFormat.json else render.draft_markdown(d)
     write_output(text, out)
+    typer.echo(f"saved as plan {stored.plan_id}; export with: callplan export {stored.plan_id} --format pdf", err=True)
 
 
 # --- more commands register below (doctor, eval, bench, knowledge, bullseye, calls, plan, export, slack) ---
+
+# calls, plans and exports: the store (assistant/store.py) and documents (assistant/export.py)
+calls_app = typer.Typer(no_args_is_help=True, help="Stored calls.")
+plan_app = typer.Typer(no_args_is_help=True, help="A stored plan and its versions.")
+plans_app = typer.Typer(no_args_is_help=True, help="All stored plans.")
+app.add_typer(calls_app, name="calls")
+app.add_typer(plan_app, name="plan")
+app.add_typer(plans_app, name="plans")
+
+
+@calls_app.command("list")
+@friendly
+def calls_list(limit: int = typer.Option(50, "--limit", min=1, help="How many, newest first.")):
+    """Stored calls, newest first, with their plan id, status and review date."""
+    from .store import get_store
+
+    rows = get_store().list_calls(limit)
+    if not rows:
+        typer.echo("no calls yet; draft one with `callplan draft FILE`")
+    for r in rows:
+        review = r.review_date.isoformat() if r.review_date else "-"
+        version = f"v{r.version}" if r.version else ""
+        typer.echo(f"{r.call_id}  {r.plan_id or '-':10} {version:4} {r.created_at:%Y-%m-%d %H:%M}  {r.status:11} review {review:10}  {r.title}")
+
+
+@plan_app.command("show")
+@friendly
+def plan_show(
+    plan_id: str = typer.Argument(..., help="A plan id (or its call id) from `callplan calls list`."),
+    version: Optional[int] = typer.Option(None, "--version", help="Which version (default: the latest)."),
+    format: DraftFormat = typer.Option(DraftFormat.md, "--format"),
+):
+    """Print a stored plan (any version) and list its versions on stderr."""
+    from . import render
+    from .store import get_store
+
+    store = get_store()
+    d = store.get_draft(plan_id, version)
+    history = store.versions(plan_id)
+    write_output(d.model_dump_json(indent=2) if format == DraftFormat.json else render.draft_markdown(d), None)
+    shown = version or history[-1].version
+    for v in history:
+        mark = "*" if v.version == shown else " "
+        note = f"  {v.note}" if v.note else ""
+        typer.echo(f"{mark} v{v.version}  {v.created_at:%Y-%m-%d %H:%M}  {v.kind:6} by {v.author}{note}", err=True)
+
+
+@plan_app.command("diff")
+@friendly
+def plan_diff(
+    plan_id: str = typer.Argument(..., help="A plan id."),
+    a: int = typer.Argument(..., help="The older version."),
+    b: int = typer.Argument(..., help="The newer version."),
+):
+    """What changed between two versions of a plan ('-' old, '+' new)."""
+    from .plan_ops import diff
+    from .store import get_store
+
+    store = get_store()
+    typer.echo(diff(store.get_draft(plan_id, a).plan, store.get_draft(plan_id, b).plan))
+
+
+@plan_app.command("review")
+@friendly
+def plan_review(
+    plan_id: str = typer.Argument(..., help="A plan id."),
+    next: Optional[str] = typer.Option(None, "--next", help="YYYY-MM-DD of the next review (default: the plan's cadence)."),
+    author: str = typer.Option("cli", "--author", help="Who held the review."),
+):
+    """Record that the plan was reviewed today and set the next review date."""
+    from .errors import InputError
+    from .store import get_store
+
+    when = None
+    if next is not None:
+        try:
+            when = dt.date.fromisoformat(next)
+        except ValueError:
+            raise InputError(f"--next {next!r} is not a date; use YYYY-MM-DD")
+    store = get_store()
+    version = store.record_review(plan_id, author=author, next_review=when)
+    d = store.get_draft(plan_id, version)
+    typer.echo(f"recorded review as version {version}; next review {d.plan.review_date.isoformat()}")
+
+
+@plans_app.command("due")
+@friendly
+def plans_due(days: int = typer.Option(14, "--days", min=0, help="Look this many days ahead.")):
+    """Plans whose review is due in the next N days (overdue ones first)."""
+    from .store import get_store
+
+    today = dt.date.today()
+    rows = get_store().plans_due(days, today)
+    if not rows:
+        typer.echo(f"no reviews due in the next {days} days")
+    for r in rows:
+        assert r.review_date is not None
+        left = (r.review_date - today).days
+        when = f"overdue by {-left} d" if left < 0 else ("today" if left == 0 else f"in {left} d")
+        typer.echo(f"{r.review_date.isoformat()}  {when:15} {r.plan_id}  {r.title}")
+
+
+class ExportFormat(str, Enum):
+    md = "md"
+    docx = "docx"
+    pdf = "pdf"
+
+
+@app.command("export")
+@friendly
+def export_cmd(
+    plan_id: str = typer.Argument(..., help="A plan id from `callplan calls list`."),
+    format: ExportFormat = typer.Option(ExportFormat.pdf, "--format", help="md | docx | pdf"),
+    out: Optional[Path] = typer.Option(None, "--out", help="File to write (default: plan-ID.FORMAT; md prints)."),
+    version: Optional[int] = typer.Option(None, "--version", help="Which version (default: the latest)."),
+    internal: bool = typer.Option(False, "--internal", help="Add the expertise suggestions and critique (for your team)."),
+):
+    """The one-page plan as a document the customer can open."""
+    from . import export as exporter
+    from .store import get_store
+
+    store = get_store()
+    d = store.get_draft(plan_id, version)
+    if out is None and format == ExportFormat.md:
+        write_output(exporter.export(d, "md", internal=internal).decode("utf-8"), None)
+        return
+    out = out or Path(f"plan-{store.plan_id_for(plan_id)}.{format.value}")
+    exporter.export_to(d, format.value, out, internal=internal)
+    typer.echo(f"wrote {out}", err=True)
+
 
 # knowledge: the Bullseye practices index (assistant/knowledge/)
 knowledge_app = typer.Typer(no_args_is_help=True, help="The practices of successful customers that plans draw on.")
