@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .config import Settings, get_settings
 from .errors import BackendError, ConfigError, InputError
@@ -295,14 +295,12 @@ class Store:
                     conn = conn.execution_options(write=True)
                 with conn.begin():
                     yield conn
-        except OperationalError as e:
-            raise self._explain(e) from None
         except IntegrityError as e:
             raise BackendError(f"the database {self.where} refused a write ({_first_line(e)})") from None
         except DBAPIError as e:
-            raise BackendError(f"database error on {self.where}: {_first_line(e)}") from None
+            raise self._explain(e) from None
 
-    def _explain(self, e: OperationalError) -> Exception:
+    def _explain(self, e: DBAPIError) -> Exception:
         msg = _first_line(e)
         low = msg.lower()
         if "locked" in low or "busy" in low:
@@ -607,7 +605,7 @@ class Store:
             return True
         except IntegrityError:
             return False
-        except OperationalError as e:
+        except DBAPIError as e:
             raise self._explain(e) from None
 
 
