@@ -46,6 +46,14 @@ CSS = """
 .cp-seek:hover { background: var(--button-secondary-background-fill-hover); }
 .cp-transcript { max-height: 560px; overflow-y: auto; }
 .cp-transcript audio, .cp-evidence audio { width: 100%; margin-bottom: 8px; }
+.cp-sugg { margin: 0 0 12px 0; line-height: 1.4; }
+.cp-why { color: var(--body-text-color-subdued); font-size: 0.88em; margin: 2px 0; }
+.cp-sugg details { font-size: 0.88em; }
+.cp-sugg summary { cursor: pointer; color: var(--link-text-color); }
+.cp-card table td, .cp-card table th { font-family: var(--font) !important; }
+.cp-actions { align-items: center; }
+.cp-dl-label { flex: 0 0 auto !important; min-width: 0 !important; }
+.cp-hint { padding: 0 10px; }
 .cp-seg { padding: 6px 10px; margin: 4px 0; border-left: 4px solid var(--border-color-primary); }
 .cp-seg.cp-customer { border-left-color: #4f46e5; background: rgba(79, 70, 229, 0.05); }
 .cp-seg.cp-vendor { border-left-color: #9ca3af; }
@@ -136,19 +144,21 @@ def build(settings: Optional[Settings] = None):
         with gr.Row(equal_height=False):
             # ---------------------------------------------------------- left: new call + history
             with gr.Column(scale=1, min_width=280):
-                with gr.Group(elem_classes="cp-card"):
+                with gr.Column(elem_classes="cp-card"):
                     gr.Markdown("### New call")
                     upload = gr.File(
-                        label=f"Recording or transcript (up to {settings.max_upload_mb} MB)",
+                        label="Recording or transcript",
                         file_types=ACCEPTED, type="filepath", elem_id="cp-upload", height=120,
                     )
+                    gr.Markdown(f"<small>Audio (wav, mp3, m4a, mp4, webm, ogg, flac) or a transcript (txt, vtt, srt, json), "
+                                f"up to {settings.max_upload_mb} MB.</small>", elem_classes="cp-hint")
                     notes = gr.Textbox(label="…or paste your notes", lines=3, max_lines=12, elem_id="cp-notes",
                                        placeholder="Dana (Acme): We need to cut onboarding from 6 weeks to 2…")
                     vendors = gr.Textbox(label="Vendor speakers (optional)", placeholder="Priya Shah, Tom",
                                          info="Your side of the call, comma separated", elem_id="cp-vendors")
                     call_date = gr.Textbox(label="Call date (optional)", placeholder="YYYY-MM-DD", elem_id="cp-call-date")
                     draft_btn = gr.Button("Draft the plan", variant="primary", elem_id="cp-draft")
-                with gr.Group(elem_classes="cp-card"):
+                with gr.Column(elem_classes="cp-card"):
                     gr.Markdown("### Earlier calls")
                     history = gr.Dropdown(label="Reopen a call", choices=[], elem_id="cp-history")
                     with gr.Row():
@@ -171,22 +181,23 @@ def build(settings: Optional[Settings] = None):
                         dependencies = gr.Dataframe(headers=DEPENDENCY_HEADERS, datatype="str", type="array",
                                                     label="Dependencies (who owes what)", interactive=True, wrap=True,
                                                     column_widths=["22%", "78%"], elem_id="cp-dependencies")
-                        with gr.Row(equal_height=True):
-                            review = gr.Textbox(label="Review date", placeholder="YYYY-MM-DD", scale=1, elem_id="cp-review")
-                            save_btn = gr.Button("Save changes", variant="primary", scale=1, elem_id="cp-save")
-                            undo_btn = gr.Button("Undo last change", scale=1, elem_id="cp-undo")
-                        with gr.Row():
+                        review = gr.Textbox(label="Review date", placeholder="YYYY-MM-DD", elem_id="cp-review")
+                        with gr.Row(elem_classes="cp-actions"):
+                            save_btn = gr.Button("Save changes", variant="primary", size="md", elem_id="cp-save")
+                            undo_btn = gr.Button("Undo last change", size="md", elem_id="cp-undo")
+                        with gr.Row(elem_classes="cp-actions"):
+                            gr.Markdown("**Download**", elem_classes="cp-dl-label")
                             dl_md = gr.DownloadButton("Markdown", interactive=False, size="sm", elem_id="cp-dl-md")
-                            dl_docx = gr.DownloadButton("Word (DOCX)", interactive=False, size="sm", elem_id="cp-dl-docx")
+                            dl_docx = gr.DownloadButton("Word (.docx)", interactive=False, size="sm", elem_id="cp-dl-docx")
                             dl_pdf = gr.DownloadButton("PDF", interactive=False, size="sm", elem_id="cp-dl-pdf")
                     with gr.Column(scale=2, elem_classes="cp-side"):
-                        with gr.Group(elem_classes="cp-card"):
+                        with gr.Column(elem_classes="cp-card"):
                             gr.Markdown("### Critique")
                             critique = gr.Markdown("", elem_id="cp-critique")
-                        with gr.Group(elem_classes="cp-card"):
+                        with gr.Column(elem_classes="cp-card"):
                             gr.Markdown("### Ask next time")
                             questions = gr.Markdown("", elem_id="cp-questions")
-                        with gr.Group(elem_classes="cp-card"):
+                        with gr.Column(elem_classes="cp-card"):
                             gr.Markdown("### Expertise to add")
                             suggestions = gr.Markdown("", elem_id="cp-suggestions")
                             with gr.Row(equal_height=True):

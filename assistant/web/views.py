@@ -154,8 +154,10 @@ def questions_md(d: Draft) -> str:
 def suggestions_md(d: Draft) -> str:
     if not d.suggestions:
         return "_No matching practices in the knowledge index._"
-    return "\n\n".join(
-        f"**{i}. {esc(s.title)}** — {esc(s.text)}  \n<small>_Why: {esc(s.why)}_</small>" for i, s in enumerate(d.suggestions, 1)
+    return "\n".join(
+        f'<div class="cp-sugg"><b>{i}. {esc(s.title)}</b><div class="cp-why">Why: {esc(s.why)}</div>'
+        f"<details><summary>What those customers did</summary>{esc(s.text)}</details></div>"
+        for i, s in enumerate(d.suggestions, 1)
     )
 
 
