@@ -285,5 +285,5 @@ def _pdf_two_columns(pdf, draft: Draft) -> None:
 def _md_escape(text: str) -> str:
     """fpdf2's markdown treats **, __ and -- as markers; keep the customer's text literal."""
     for marker in ("**", "__", "--", "~~"):
-        text = text.replace(marker, "".join("\\" + c for c in marker))
+        text = text.replace(marker, "\\" + marker)
     return text
