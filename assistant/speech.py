@@ -3,6 +3,8 @@
 Why this shape: the pipeline only needs `is_audio` and `transcribe`; everything that can
 go wrong with a user's file (missing, empty, not audio, too long, truncated, silent) is
 caught here and turned into one InputError line before or instead of a short transcript.
+Memory stays flat in call length: the file is decoded frame by frame, twice (a check and
+plan pass, then ~5-minute blocks to whisper); no whole-call audio array ever exists.
 
 Speakers: a dual-channel recording (each party on its own channel, as call recorders
 store calls) is transcribed per channel, so who-said-what is exact. Mono audio gets an
@@ -17,7 +19,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Protocol
+from typing import TYPE_CHECKING, Iterator, Optional, Protocol
 
 import numpy as np
 
@@ -29,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from faster_whisper import WhisperModel
 
 AUDIO_EXTENSIONS = frozenset({".wav", ".mp3", ".m4a", ".mp4", ".webm", ".ogg", ".flac"})
-RATE = 16000  # whisper's sample rate; decode_audio resamples to it
+RATE = 16000  # whisper's sample rate; decoding resamples to it
 FORMATS_HINT = "export it again as wav, mp3, m4a, mp4, webm, ogg or flac and retry"
 
 
@@ -78,13 +80,62 @@ def load_model(location: str, compute_type: str, threads: int) -> "WhisperModel"
 
 
 # --- bounded decoding --------------------------------------------------------------------
+#
+# A call is read twice, frame by frame, and never held whole. The first pass (`decode`)
+# keeps only a 20 ms loudness envelope per channel (50 numbers a second): enough to check
+# the decoded length against the container, to tell two parties on two channels from
+# mono, and to plan where to cut the call into ~5-minute blocks. The second pass
+# (`Audio.stream`) decodes again and hands whisper one block at a time. Decoding is cheap
+# next to whisper (a few % of its time), and memory stays flat however long the call is.
+
+FRAME = RATE // 50  # 20 ms: the envelope's resolution
+GROUP = 10 * RATE  # decode in ~10 s pieces: few Python round trips, little memory
+BLOCK_SECONDS = 300  # whisper sees ~5 minutes at a time, cut at a pause
 
 
 @dataclass
 class Audio:
-    channels: list[np.ndarray]  # one float32 16 kHz array per channel to transcribe
+    """A checked recording, planned but not loaded: what to transcribe and where to cut."""
+
+    path: Path
+    stereo: bool  # decode two channels (a stereo or multichannel container)
+    dual: bool  # True: channel i is one party, transcribed on its own
+    pick: Optional[int]  # stereo heard as mono: 0/1 keep that side (the other is silent), None average
     duration: float  # decoded seconds
-    dual: bool  # True: channel i is one party
+    samples: int  # decoded 16 kHz samples
+    power: list[np.ndarray]  # 20 ms power envelope of each signal to transcribe
+
+    @property
+    def channels(self) -> int:
+        return len(self.power)
+
+    def blocks(self, seconds: int = BLOCK_SECONDS) -> list[tuple[int, int]]:
+        # dual: cut where both parties are quiet, so neither channel's block ends mid-word
+        return blocks(np.sum(self.power, axis=0), self.samples, seconds)
+
+    def stream(self, seconds: int = BLOCK_SECONDS) -> Iterator[tuple[int, list[np.ndarray]]]:
+        """(first sample, one float32 array per signal) for each block, decoded on demand."""
+        ends = [b for _, b in self.blocks(seconds)][:-1]  # the last block is whatever remains
+        buf: list[np.ndarray] = []
+        held = start = 0
+        for piece in _pieces(self.path, self.stereo):
+            piece = self._signals(piece)
+            buf.append(piece)
+            held += piece.shape[1]
+            while ends and start + held >= ends[0]:
+                joined = np.concatenate(buf, axis=1)
+                k = ends.pop(0) - start
+                yield start, [np.ascontiguousarray(row) for row in joined[:, :k]]
+                buf, held, start = [joined[:, k:].copy()], held - k, start + k
+        tail = np.concatenate(buf, axis=1) if buf else np.zeros((self.channels, 0), np.float32)
+        if abs(start + held - self.samples) > RATE:  # the file changed between the two passes
+            raise InputError(f"{self.path} changed while it was being read; wait until it is fully written and retry")
+        yield start, [np.ascontiguousarray(row) for row in tail]
+
+    def _signals(self, piece: np.ndarray) -> np.ndarray:
+        if not self.stereo or self.dual:
+            return piece
+        return piece[self.pick : self.pick + 1] if self.pick is not None else piece.mean(axis=0, keepdims=True)
 
 
 def probe(path: Path, settings: Settings) -> tuple[Optional[float], int]:
@@ -123,18 +174,19 @@ def probe(path: Path, settings: Settings) -> tuple[Optional[float], int]:
 
 
 def decode(path: Path, settings: Settings) -> Audio:
-    """Decode within bounds, refuse truncated files, and decide mono vs dual-channel."""
-    from faster_whisper import decode_audio
-
+    """First pass: within bounds, refuse truncated files, decide mono vs dual-channel."""
     expected, n_channels = probe(path, settings)
+    stereo = n_channels >= 2
+    power = [_Power() for _ in range(3 if stereo else 1)]  # stereo: left, right, their mix
+    samples = 0
     try:
-        if n_channels >= 2:
-            left, right = decode_audio(str(path), sampling_rate=RATE, split_stereo=True)
-        else:
-            left = right = decode_audio(str(path), sampling_rate=RATE)
+        for piece in _pieces(path, stereo):
+            samples += piece.shape[1]
+            for p, x in zip(power, (*piece, piece.mean(axis=0)) if stereo else piece):
+                p.add(x)
     except Exception as e:
         raise InputError(f"{path} is not a readable audio file ({_reason(e)}); {FORMATS_HINT}") from e
-    decoded = len(left) / RATE
+    decoded = samples / RATE
     if decoded < 0.05:
         raise InputError(f"{path} has no audio (0 seconds); check the recording and try again")
     # a container that promises more than decodes is truncated or partly corrupt
@@ -143,17 +195,69 @@ def decode(path: Path, settings: Settings) -> Audio:
             f"{path} looks truncated or partly corrupt: the file says {expected:.1f} s but only "
             f"{decoded:.1f} s could be decoded; re-export or re-download the recording"
         )
-    if right is left:
-        return Audio([left], decoded, dual=False)
-    # split_stereo returns strided views of one interleaved array: own copies free it
-    left, right = np.ascontiguousarray(left), np.ascontiguousarray(right)
+    env = [p.result() for p in power]
+    if not stereo:
+        return Audio(path, False, False, None, decoded, samples, env)
+    left, right, mix = env
     if channels_differ(left, right):
-        return Audio([left, right], decoded, dual=True)
-    return Audio([_mono_of(left, right)], decoded, dual=False)
+        return Audio(path, True, True, None, decoded, samples, [left, right])
+    pick = _silent_side(left, right)
+    return Audio(path, True, False, pick, decoded, samples, [mix if pick is None else env[pick]])
 
 
-def envelope(x: np.ndarray, frame: int = 320) -> np.ndarray:
-    """Mean power per 20 ms frame: small enough to compare hours of audio cheaply."""
+def _pieces(path: Path, stereo: bool) -> Iterator[np.ndarray]:
+    """The file as 16 kHz float32 arrays (channels x samples) of ~10 s, frame by frame.
+
+    As in faster-whisper's decode_audio (which this replaces): an undecodable packet is
+    skipped and unreadable data ends the stream, so a damaged file decodes short and is
+    reported as truncated by `decode`, not as a crash."""
+    import av
+
+    resampler = av.AudioResampler(format="fltp", layout="stereo" if stereo else "mono", rate=RATE)
+    parts: list[np.ndarray] = []
+    held = 0
+    with av.open(str(path), mode="r", metadata_errors="ignore") as container:
+        packets = container.demux(container.streams.audio[0])
+        while True:
+            try:
+                packet = next(packets)
+            except (StopIteration, av.error.InvalidDataError):
+                packet = None
+            try:
+                frames = packet.decode() if packet is not None else []
+            except av.error.InvalidDataError:
+                continue
+            # None flushes the resampler at the end of the stream
+            for frame in [*frames, None] if packet is None else frames:
+                for out in resampler.resample(frame):
+                    parts.append(out.to_ndarray())
+                    held += parts[-1].shape[1]
+            if parts and (held >= GROUP or packet is None):
+                yield np.concatenate(parts, axis=1)
+                parts, held = [], 0
+            if packet is None:
+                return
+
+
+class _Power:
+    """The 20 ms power envelope of a signal that arrives in pieces."""
+
+    def __init__(self) -> None:
+        self.parts: list[np.ndarray] = []
+        self.carry = np.zeros(0, np.float32)
+
+    def add(self, x: np.ndarray) -> None:
+        x = np.concatenate([self.carry, x])
+        n = len(x) // FRAME * FRAME
+        self.parts.append(envelope(x[:n]))
+        self.carry = x[n:]
+
+    def result(self) -> np.ndarray:
+        return np.concatenate(self.parts) if self.parts else np.zeros(0, np.float32)
+
+
+def envelope(x: np.ndarray, frame: int = FRAME) -> np.ndarray:
+    """Mean power per 20 ms frame: small enough to keep for hours of audio."""
     n = len(x) // frame * frame
     frames = x[:n].reshape(-1, frame)
     return np.einsum("ij,ij->i", frames, frames) / frame
@@ -165,23 +269,21 @@ def channels_differ(left: np.ndarray, right: np.ndarray) -> bool:
     Compares the loudness envelopes: two parties on two channels take turns, so their
     envelopes barely correlate; the same signal (or room mics) on both correlates highly.
     """
-    el, er = envelope(left), envelope(right)
-    ml, mr = float(el.mean()), float(er.mean())
+    ml, mr = float(left.mean()), float(right.mean())
     if min(ml, mr) < 0.0004 * max(ml, mr) or max(ml, mr) < 1e-8:
         return False  # one channel (nearly) empty: a mono recording in a stereo container
-    if len(el) < 2 or el.std() == 0 or er.std() == 0:
+    if len(left) < 2 or left.std() == 0 or right.std() == 0:
         return False
-    corr = float(np.corrcoef(np.log(el + 1e-10), np.log(er + 1e-10))[0, 1])
+    corr = float(np.corrcoef(np.log(left + 1e-10), np.log(right + 1e-10))[0, 1])
     return corr < 0.8
 
 
-def _mono_of(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    el, er = float(envelope(left).mean()), float(envelope(right).mean())
-    if min(el, er) < 0.0004 * max(el, er):  # one side silent: keep the other at full level
-        return left if el > er else right
-    left += right
-    left *= 0.5
-    return left
+def _silent_side(left: np.ndarray, right: np.ndarray) -> Optional[int]:
+    """Stereo heard as mono: keep the only live side at full level (0 or 1), else None: average."""
+    ml, mr = float(left.mean()), float(right.mean())
+    if min(ml, mr) < 0.0004 * max(ml, mr):
+        return 0 if ml > mr else 1
+    return None
 
 
 def _span(seconds: float) -> str:
@@ -202,46 +304,53 @@ class WhisperSpeech:
 
     _lock = threading.Lock()  # one transcription at a time per process: 2 cores, bounded memory
 
-    def __init__(self, settings: Optional[Settings] = None) -> None:
+    def __init__(self, settings: Optional[Settings] = None, block_seconds: int = BLOCK_SECONDS) -> None:
         self.settings = settings or get_settings()
+        self.block_seconds = block_seconds
 
     def transcribe(self, path: Path, progress: Progress = no_progress) -> Transcript:
         path = Path(path)
         audio = decode(path, self.settings)
         model = load_model(model_location(self.settings), self.settings.whisper_compute_type, self.settings.whisper_threads)
         language = None if model.model.is_multilingual else "en"
-        n = len(audio.channels)
-        per_channel: list[list[Segment]] = []
+        n = audio.channels
+        labels = [f"Channel {i + 1}" for i in range(n)] if audio.dual else ["Speaker"]
+        found: list[list[Segment]] = [[] for _ in range(n)]
+        voices: list[Optional[np.ndarray]] = []  # mono: each segment's voice, measured while its block is here
         detected = language
         progress("transcribe", 0.0, audio.duration)
         with self._lock:
-            for i, samples in enumerate(audio.channels):
-                label = f"Channel {i + 1}" if audio.dual else "Speaker"
-                found = []
-                for a, b in blocks(samples):
+            for a, block in audio.stream(self.block_seconds):
+                offset, span = a / RATE, len(block[0]) / RATE
+                for i, samples in enumerate(block):
                     segments, info = model.transcribe(
-                        samples[a:b], language=language, vad_filter=True, beam_size=5, word_timestamps=True
+                        samples, language=language, vad_filter=True, beam_size=5, word_timestamps=True
                     )
                     detected = detected or info.language
+                    here = []
                     for s in segments:
-                        found += split_at_pauses(s, label, offset=a / RATE)
-                        # one bar in call time: channel i covers the i-th share of the work
-                        done = (i * audio.duration + a / RATE + s.end) / n
+                        here += split_at_pauses(s, labels[i], offset=offset)
+                        # one bar in call time: within a block, channel i covers the i-th share of it
+                        done = offset + (i * span + s.end) / n
                         progress("transcribe", min(audio.duration, done), audio.duration)
-                per_channel.append(found)
+                    if not audio.dual:
+                        # mono: join sentences within the block only (its cut is a pause, where the
+                        # other person may take over) and measure each voice while its audio is here
+                        here = join_broken_sentences(here)
+                        voices += [voice_features(_span_of(samples, p, offset)) for p in here]
+                    found[i] += here
         progress("transcribe", audio.duration, audio.duration)
-        if not any(per_channel):
+        if not any(found):
             raise InputError(
                 f"no speech was found in {path} (only silence or noise); check that the right file "
                 "was recorded and that the microphone was on"
             )
-        per_channel = [join_broken_sentences(found) for found in per_channel]
         if audio.dual:
-            segments = merge_channels(per_channel, audio.channels)
-            names = [f"Channel {i + 1}" for i in range(n) if any(s.speaker == f"Channel {i + 1}" for s in segments)]
+            segments = merge_channels([join_broken_sentences(f) for f in found], audio.power)
+            names = [name for name in labels if any(s.speaker == name for s in segments)]
             speakers = [Speaker(name=name, basis="channel") for name in names]
         else:
-            segments = label_voices(per_channel[0], audio.channels[0])
+            segments = label_voices(found[0], voices)
             speakers = [Speaker(name=name) for name in dict.fromkeys(s.speaker for s in segments)]
         return Transcript(
             segments=segments,
@@ -253,21 +362,20 @@ class WhisperSpeech:
         )
 
 
-BLOCK_SECONDS = 300
-
-
-def blocks(samples: np.ndarray, seconds: int = BLOCK_SECONDS) -> list[tuple[int, int]]:
-    """Cut long audio into ~5-minute blocks at the quietest half second near each cut, so
-    whisper's feature memory stays bounded however long the call is."""
-    size, n = seconds * RATE, len(samples)
+def blocks(power: np.ndarray, samples: int, seconds: int = BLOCK_SECONDS) -> list[tuple[int, int]]:
+    """Cut long audio into ~5-minute blocks (sample ranges) at the quietest half second near
+    each cut, found in the 20 ms power envelope, so whisper's memory stays bounded however
+    long the call is."""
+    size, half = seconds * RATE, RATE // 2 // FRAME
+    look = min(30 * RATE, size // 2)  # look for a pause in the last 30 s of the block
     out, a = [], 0
-    while n - a > size:
-        lo = a + size - 30 * RATE  # look for a pause in the last 30 s of the block
-        env = envelope(samples[lo : a + size], RATE // 2)
-        cut = lo + int(np.argmin(env)) * (RATE // 2) + RATE // 4
+    while samples - a > size:
+        lo = (a + size - look) // FRAME
+        quiet = np.convolve(power[lo : (a + size) // FRAME], np.ones(half), mode="valid")
+        cut = (lo + int(np.argmin(quiet))) * FRAME + half * FRAME // 2
         out.append((a, cut))
         a = cut
-    out.append((a, n))
+    out.append((a, samples))
     return out
 
 
@@ -308,23 +416,24 @@ def join_broken_sentences(segments: list[Segment], gap: float = 1.0) -> list[Seg
     return out
 
 
-def merge_channels(per_channel: list[list[Segment]], channels: list[np.ndarray]) -> list[Segment]:
+def merge_channels(per_channel: list[list[Segment]], power: list[np.ndarray]) -> list[Segment]:
     """Interleave by start time, dropping crosstalk: a segment whose own channel is much
-    quieter than the other channel at that moment is the other party bleeding through."""
+    quieter than the other channel at that moment is the other party bleeding through.
+    Loudness comes from each channel's 20 ms power envelope, so no audio is needed."""
     kept = []
     for i, segs in enumerate(per_channel):
         for s in segs:
-            own = _rms(channels[i], s.start, s.end)
-            other = max(_rms(c, s.start, s.end) for j, c in enumerate(channels) if j != i)
+            own = _rms(power[i], s.start, s.end)
+            other = max(_rms(p, s.start, s.end) for j, p in enumerate(power) if j != i)
             if own >= 0.25 * other:
                 kept.append(s)
     return sorted(kept, key=lambda s: (s.start or 0.0, s.speaker))
 
 
-def _rms(x: np.ndarray, start: Optional[float], end: Optional[float]) -> float:
-    a, b = int((start or 0) * RATE), int((end or 0) * RATE)
-    part = x[a:max(b, a + 1)]
-    return float(np.sqrt(np.mean(part**2))) if len(part) else 0.0
+def _rms(power: np.ndarray, start: Optional[float], end: Optional[float]) -> float:
+    a, b = int((start or 0) * RATE) // FRAME, int((end or 0) * RATE) // FRAME
+    part = power[a : max(b, a + 1)]
+    return float(np.sqrt(np.mean(part))) if len(part) else 0.0
 
 
 # --- mono: two voices by pitch and timbre ------------------------------------------------
@@ -362,9 +471,16 @@ def voice_features(x: np.ndarray) -> Optional[np.ndarray]:
     return np.array([np.log(np.median(f0)), np.log(np.median(centroid))])
 
 
-def label_voices(segments: list[Segment], audio: np.ndarray) -> list[Segment]:
-    """Speaker 1 / Speaker 2 by clustering voice features; one speaker when not separated."""
-    feats = [voice_features(audio[int(s.start * RATE) : int(s.end * RATE)]) for s in segments]
+def _span_of(block: np.ndarray, s: Segment, offset: float, most: float = 30.0) -> np.ndarray:
+    """A segment's audio within its block; 30 s are plenty to know a voice (and bound memory)."""
+    a = max(0, int(((s.start or 0) - offset) * RATE))
+    b = int(((s.end or 0) - offset) * RATE)
+    return block[a : min(b, a + int(most * RATE))]
+
+
+def label_voices(segments: list[Segment], feats: list[Optional[np.ndarray]]) -> list[Segment]:
+    """Speaker 1 / Speaker 2 by clustering voice features (one per segment, from
+    `voice_features`); one speaker when not separated."""
     usable = [i for i, f in enumerate(feats) if f is not None]
     labels = np.zeros(len(segments), dtype=int)
     if len(usable) >= 4:
@@ -432,3 +548,42 @@ def silhouette(Z: np.ndarray, assign: np.ndarray) -> float:
 
 def transcribe(path: Path, progress: Progress = no_progress, settings: Optional[Settings] = None) -> Transcript:
     return WhisperSpeech(settings).transcribe(Path(path), progress)
+
+
+# --- benchmark: python -m assistant.speech FILE --------------------------------------------
+
+
+def bench(path: Path, settings: Optional[Settings] = None) -> dict:
+    """Transcribe one file and measure it: audio s per wall s and this process's peak RSS.
+
+    Run it in a fresh process per file (peak RSS is per process). A long stereo call for
+    it: `sox $(for i in $(seq 26); do echo samples/discovery_call.wav; done) /tmp/60min.wav`.
+    """
+    import resource
+    import time
+
+    settings = settings or get_settings()
+    t0 = time.perf_counter()
+    load_model(model_location(settings), settings.whisper_compute_type, settings.whisper_threads)
+    loaded = time.perf_counter()
+    t = transcribe(path, settings=settings)
+    wall = time.perf_counter() - loaded
+    return {
+        "file": str(path),
+        "audio_s": t.duration,
+        "wall_s": round(wall, 1),
+        "speed_x": round((t.duration or 0) / wall, 2),
+        "model_load_s": round(loaded - t0, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),  # KiB on Linux
+        "speakers": [s.name for s in t.speakers],
+        "segments": len(t.segments),
+    }
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import json
+    import sys
+
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m assistant.speech FILE   (prints speed and peak RSS as JSON)")
+    print(json.dumps(bench(Path(sys.argv[1]))))

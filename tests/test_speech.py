@@ -48,9 +48,12 @@ def audio_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_run():
-    """Transcribe the bundled sample once for the session; keep the progress calls."""
+    """Transcribe the bundled sample once for the session; keep the progress calls.
+
+    In 50-second blocks (real calls: 5 minutes), so every test on it also checks that a
+    call streamed through whisper block by block comes out whole and in order."""
     calls: list[tuple[str, float, float | None]] = []
-    t = speech.transcribe(SAMPLE, progress=lambda *a: calls.append(a), settings=reload_settings())
+    t = speech.WhisperSpeech(reload_settings(), block_seconds=50).transcribe(SAMPLE, progress=lambda *a: calls.append(a))
     return t, calls
 
 
@@ -111,8 +114,10 @@ def test_progress_reports_increasing_audio_time(sample_run):
 
 
 def test_mono_two_voices_are_told_apart(audio_dir):
+    """Voices are measured block by block (here 10 s blocks) and clustered over the whole call."""
     wav = make_audio(audio_dir, "two_voices", TWO_VOICES, "--mono")
-    t = speech.transcribe(wav, settings=reload_settings())
+    assert len(speech.decode(wav, reload_settings()).blocks(10)) >= 2
+    t = speech.WhisperSpeech(reload_settings(), block_seconds=10).transcribe(wav)
     assert {s.name for s in t.speakers} == {"Speaker 1", "Speaker 2"}
     assert all(s.basis != "channel" for s in t.speakers)
     first = {s.speaker for s in t.segments if "success looks like" in s.text or "get in the way" in s.text}
@@ -169,9 +174,38 @@ def test_long_audio_is_cut_into_blocks_at_pauses():
     quiet = [290, 575]  # a one-second pause inside the last 30 s before each cut
     for q in quiet:
         x[q * rate : (q + 1) * rate] = 0
-    cuts = speech.blocks(x)
+    cuts = speech.blocks(speech.envelope(x), len(x))
     assert cuts[0][0] == 0 and cuts[-1][1] == len(x)
     assert all(a1 == b0 for (_, a1), (b0, _) in zip(cuts, cuts[1:]))  # contiguous, nothing lost
     assert len(cuts) == 3
     for (_, cut), q in zip(cuts, quiet):
         assert q * rate <= cut <= (q + 1) * rate  # the cut falls in the pause
+
+
+def test_streamed_blocks_are_the_whole_decoded_call():
+    """Block by block, the second pass yields exactly the audio a whole-file decode gives."""
+    import numpy as np
+    from faster_whisper import decode_audio
+
+    audio = speech.decode(SAMPLE, reload_settings())
+    assert audio.dual and audio.channels == 2 and audio.duration == pytest.approx(140.45, abs=0.05)
+    got = list(audio.stream(40))
+    assert len(got) >= 3 and [a for a, _ in got] == [a for a, _ in audio.blocks(40)]
+    assert all(len(block) == 2 and len(block[0]) == len(block[1]) for _, block in got)
+    for (a, block), (b, _) in zip(got, got[1:]):
+        assert a + len(block[0]) == b  # contiguous: nothing lost or repeated at a cut
+    whole = decode_audio(str(SAMPLE), sampling_rate=speech.RATE, split_stereo=True)
+    for i in (0, 1):
+        joined = np.concatenate([block[i] for _, block in got])
+        assert len(joined) == len(whole[i]) == audio.samples
+        assert np.abs(joined - whole[i]).max() < 1e-3  # faster-whisper rounds to 16 bits
+
+
+def test_a_file_cut_short_between_the_two_passes_is_refused(tmp_path):
+    """Never a partial transcript: if the file shrinks after it was checked, say so."""
+    path = tmp_path / "growing.wav"
+    subprocess.run(["sox", str(SAMPLE), str(path)], check=True)
+    audio = speech.decode(path, reload_settings())
+    subprocess.run(["sox", str(SAMPLE), str(path), "trim", "0", "60"], check=True)
+    with pytest.raises(InputError, match="changed while it was being read"):
+        list(audio.stream())
