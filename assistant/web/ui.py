@@ -50,7 +50,7 @@ CSS = """
 .cp-why { color: var(--body-text-color-subdued); font-size: 0.88em; margin: 2px 0; }
 .cp-sugg details { font-size: 0.88em; }
 .cp-sugg summary { cursor: pointer; color: var(--link-text-color); }
-.cp-card table td, .cp-card table th { font-family: var(--font) !important; }
+.cp-card table, .cp-card table * { font-family: var(--font) !important; }
 .cp-actions { align-items: center; }
 .cp-dl-label { flex: 0 0 auto !important; min-width: 0 !important; }
 .cp-hint { padding: 0 10px; }
@@ -111,7 +111,7 @@ def show(page: Page) -> tuple:
     import gradio as gr
 
     for text in page.info:
-        gr.Info(text)
+        gr.Info(text, duration=5)
     if page.warning:
         gr.Warning(page.warning)
     values = {f: getattr(page, f, None) for f in PAGE_FIELDS}
@@ -219,7 +219,7 @@ def build(settings: Optional[Settings] = None):
                         @gr.render(inputs=[speakers])
                         def role_buttons(spk):
                             for name, role, why in spk or []:
-                                with gr.Row(equal_height=True):
+                                with gr.Row(equal_height=True, elem_classes="cp-speaker"):
                                     gr.Markdown(f"**{name}** — {role}" + (f" ({why})" if why else ""))
                                     for r in ("customer", "vendor"):
                                         b = gr.Button(f"is the {r}", size="sm", scale=0, interactive=role != r,
