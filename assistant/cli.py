@@ -157,6 +157,24 @@ def calls_list(limit: int = typer.Option(50, "--limit", min=1, help="How many, n
         typer.echo(f"{r.call_id}  {r.plan_id or '-':10} {version:4} {r.created_at:%Y-%m-%d %H:%M}  {r.status:11} review {review:10}  {r.title}")
 
 
+@calls_app.command("resume")
+@friendly
+def calls_resume(
+    call_id: str = typer.Argument(..., help="A pending or failed call id from `callplan calls list`."),
+    format: DraftFormat = typer.Option(DraftFormat.md, "--format"),
+    out: Optional[Path] = typer.Option(None, "--out"),
+):
+    """Finish a call whose draft was interrupted or failed, from its stored source (a stored transcript is reused)."""
+    from . import jobs, render
+    from .progress import cli_progress
+
+    with cli_progress() as progress:
+        stored = jobs.run_draft(None, origin="cli", progress=progress, call_id=call_id)
+    d = stored.draft
+    write_output(d.model_dump_json(indent=2) if format == DraftFormat.json else render.draft_markdown(d), out)
+    typer.echo(f"saved as plan {stored.plan_id}; export with: callplan export {stored.plan_id} --format pdf", err=True)
+
+
 @plan_app.command("show")
 @friendly
 def plan_show(

@@ -482,6 +482,10 @@ class Store:
                 .order_by(plans_t.c.created_at.desc()).limit(1)
             ).first()
         if row is None:
+            call = conn.execute(sa.select(calls_t.c.status, calls_t.c.error).where(calls_t.c.id == plan_id)).first()
+            if call is not None:
+                why = f" ({call[1]})" if call[1] else ""
+                raise InputError(f"call {plan_id} has no plan yet: it is {call[0]}{why}; finish it with `callplan calls resume {plan_id}`")
             raise InputError(f"no plan {plan_id!r}; see `callplan calls list` for plan ids")
         return row[0], row[1]
 

@@ -199,3 +199,20 @@ def test_cli_version_out_of_range_and_bad_review_date():
     result = runner.invoke(app, ["plan", "review", stored.plan_id, "--next", "soon"])
     assert result.exit_code == 2 and "use YYYY-MM-DD" in result.output
     assert [v.version for v in get_store().versions(stored.plan_id)] == [1]
+
+
+def test_cli_resume_finishes_an_interrupted_call():
+    store = get_store()
+    call_id = store.save_call(source=SAMPLES / "discovery_call.wav", text=None,
+                              hints=Hints(call_date=dt.date(2025, 3, 3)), origin="cli")
+    store.save_transcript(call_id, fixture_transcript())
+    store.set_status(call_id, "failed", "interrupted")
+    shown = runner.invoke(app, ["plan", "show", call_id])
+    assert shown.exit_code == 2
+    assert shown.output.strip() == (f"error: call {call_id} has no plan yet: it is failed (interrupted); "
+                                    f"finish it with `callplan calls resume {call_id}`")
+    result = runner.invoke(app, ["calls", "resume", call_id])
+    assert result.exit_code == 0, result.output
+    assert "# Success plan — Zoë Müller (2025-03-03)" in result.stdout
+    plan_id = re.search(r"saved as plan (p[0-9a-f]+)", result.stderr)[1]
+    assert store.get_call(call_id).status == "drafted" and store.get_call(call_id).plan_id == plan_id
