@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from pathlib import Path
 
 import docx
@@ -87,6 +88,26 @@ def test_open_resumes_a_call_the_server_never_finished():
     page = handlers.open_call(call_id)
     assert page.session.call_id == call_id and "invoice" in page.goal
     assert store.get_call(call_id).status == "drafted"
+
+
+def test_reopening_a_call_while_it_is_being_drafted_does_not_start_a_second_draft():
+    started, release, done = threading.Event(), threading.Event(), []
+
+    def report(fraction, desc):  # the first progress report holds the draft until we are done
+        started.set()
+        release.wait(60)
+
+    worker = threading.Thread(target=lambda: done.append(handlers.draft_call(str(SAMPLE_TXT), "", "Priya Shah", "", report=report)))
+    worker.start()
+    assert started.wait(60)
+    running = get_store().list_calls(limit=1)[0]
+    assert running.status in ("pending", "transcribed") and running.plan_id is None
+    with pytest.raises(InputError, match="being drafted right now"):
+        handlers.open_call(running.call_id)
+    release.set()
+    worker.join(60)
+    assert done and done[0].session.call_id == running.call_id
+    assert handlers.open_call(running.call_id).session.plan_id == done[0].session.plan_id
 
 
 def test_audio_upload_reports_transcription_progress_and_plays_quotes(data_dir):

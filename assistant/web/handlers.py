@@ -6,7 +6,10 @@ the tests call them directly. Errors are our own family (InputError ...); the UI
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -155,6 +158,25 @@ def _progress(report: Optional[Report]):
     return cb
 
 
+_in_progress: set[str] = set()
+_in_progress_lock = threading.Lock()
+
+
+@contextmanager
+def _drafting(call_id: str):
+    """Calls this server is drafting right now, so reopening one from the history while it is
+    still running does not start a second, duplicate draft of it."""
+    with _in_progress_lock:
+        if call_id in _in_progress:
+            raise InputError("that call is being drafted right now; open it again when it is done")
+        _in_progress.add(call_id)
+    try:
+        yield
+    finally:
+        with _in_progress_lock:
+            _in_progress.discard(call_id)
+
+
 def _names(text: Optional[str]) -> list[str]:
     return [n.strip() for n in (text or "").replace(";", ",").split(",") if n.strip()]
 
@@ -183,9 +205,13 @@ def draft_call(
         raise InputError("give a file or pasted notes, not both; clear one of them")
     if not upload and not notes:
         raise InputError("upload a recording or transcript, or paste your notes, then press Draft")
-    source: Path | str = check_upload(Path(upload)) if upload else notes
-    hints = Hints(vendor=_names(vendors), call_date=views.parse_date((call_date or "").strip(), "call date"))
-    stored = run_draft(source, hints, origin="web", progress=_progress(report), author=author)
+    path = check_upload(Path(upload)) if upload else None
+    date = views.parse_date((call_date or "").strip(), "call date") or dt.date.today()
+    hints = Hints(vendor=_names(vendors), call_date=date)
+    # saved here, then drafted by id, so the history can tell this running draft from a stopped one
+    call_id = _store().save_call(source=path, text=None if path else notes, hints=hints, origin="web")
+    with _drafting(call_id):
+        stored = run_draft(None, hints, origin="web", progress=_progress(report), call_id=call_id, author=author)
     _warm_chat(stored.draft)
     page = render(Session(call_id=stored.call_id, plan_id=stored.plan_id, version=stored.version), stored.draft)
     page.info.append("The plan is ready: check it, edit it, then export it.")
@@ -201,7 +227,8 @@ def open_call(call_id: Optional[str], report: Optional[Report] = None) -> Page:
     if call.plan_id is None:  # pending, transcribed or failed: try again from the last finished step
         from ..jobs import run_draft
 
-        stored = run_draft(None, call.hints, origin=call.origin, progress=_progress(report), call_id=call.id)
+        with _drafting(call.id):
+            stored = run_draft(None, call.hints, origin=call.origin, progress=_progress(report), call_id=call.id)
         return render(Session(call_id=stored.call_id, plan_id=stored.plan_id, version=stored.version), stored.draft)
     draft = store.get_draft(call.plan_id)
     _warm_chat(draft)
