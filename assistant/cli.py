@@ -423,5 +423,21 @@ def bench(
     write_output(json.dumps(r, indent=2) if json_out else b.report(r), None)
 
 
+# slack: the Slack bot (assistant/slack/)
+@app.command()
+@friendly
+def slack(
+    port: int = typer.Option(3000, "--port", help="HTTP mode: the port Slack's requests reach (via your proxy or tunnel)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="HTTP mode: the interface to listen on (0.0.0.0 for all)."),
+):
+    """Run the Slack bot: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on --port with SLACK_SIGNING_SECRET."""
+    import logging
+
+    from .slack.serve import run
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run(host=host, port=port, say=lambda m: typer.echo(m, err=True))
+
+
 def main() -> None:  # pragma: no cover
     app()

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -75,6 +76,12 @@ class Harness:
         """chat.postMessage calls that carry a plan (a header block)."""
         return [c for c in self.fake.of("chat.postMessage") if any(b.get("type") == "header" for b in c.params.get("blocks") or [])]
 
+    def finished(self, timeout: float = 120) -> list:
+        """Wait for the bot's last word (done, or a warning), then return the drafts it posted."""
+        self.fake.wait_for(lambda f: re.search(r":(white_check_mark|warning|boom):", self.texts()), timeout=timeout)
+        assert self.drafts(), self.texts()
+        return self.drafts()
+
     def texts(self) -> str:
         """Every plain text the bot posted or edited in, in order."""
         return "\n".join(c.params.get("text") or "" for c in self.fake.calls if c.method in ("chat.postMessage", "chat.update"))
@@ -114,7 +121,7 @@ def test_slash_command_acks_at_once_then_posts_the_draft_in_a_thread(slack, capl
     assert status == 200 and seconds < 3.0
     assert "Drafting" in json.loads(body)["text"]
 
-    [draft] = slack.fake.wait_for(lambda f: slack.drafts(), timeout=90)
+    [draft] = slack.finished()
     assert draft.at > acked  # the work ran after the ack
     parent = slack.fake.of("chat.postMessage")[0]
     assert parent.params["channel"] == CHANNEL and not parent.params.get("thread_ts")
@@ -130,7 +137,7 @@ def test_slash_command_acks_at_once_then_posts_the_draft_in_a_thread(slack, capl
     assert [a["action_id"] for a in actions] == [kit.EXPORT_DOCX, kit.EXPORT_PDF, kit.OPEN_WEB]
     assert actions[2]["url"].startswith("https://callplan.example.com/?plan=")
 
-    slack.fake.wait_for(lambda f: any("Drafted" in (c.params.get("text") or "") for c in f.of("chat.update")))
+    assert any(c.params["text"].startswith(":white_check_mark: Drafted Success plan — Marcus Green") for c in slack.fake.of("chat.update"))
     assert BOT_TOKEN not in caplog.text and "SECRETTOKEN" not in caplog.text and SECRET not in caplog.text
 
 
@@ -142,7 +149,7 @@ def test_a_retried_file_event_downloads_and_drafts_once(slack):
     retry = slack.event(event, event_id="Ev1", headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
     assert first[0] == 200 and retry[0] == 200 and first[2] < 3.0 and retry[2] < 3.0
 
-    [draft] = slack.fake.wait_for(lambda f: slack.drafts(), timeout=90)
+    [draft] = slack.finished()
     assert draft.params["channel"] == "D0DM" and draft.params["thread_ts"] == "1699999999.000100"
     assert QUOTE in blocks_text(draft)
     assert slack.fake.downloads == [("F1", f"Bearer {BOT_TOKEN}")]  # fetched once, with the bot token
@@ -187,7 +194,7 @@ def test_mention_in_a_thread_drafts_from_the_thread(slack):
                                       "text": f"<@{BOT_USER}> draft this", "ts": "1699999000.001000",
                                       "thread_ts": root}, event_id="Ev4")
     assert status == 200 and seconds < 3.0
-    [draft] = slack.fake.wait_for(lambda f: slack.drafts(), timeout=90)
+    [draft] = slack.finished()
     assert draft.params["thread_ts"] == root
     assert QUOTE in blocks_text(draft) and "ignore me" not in blocks_text(draft)
 
@@ -228,3 +235,105 @@ def test_failures_are_told_in_slack(slack):
     # an export of a plan that does not exist: a message in the thread, not silence
     slack.click(kit.EXPORT_PDF, "pl_missing:1", thread_ts="1699.5", ts="1699.6")
     slack.fake.wait_for(lambda f: any(c.params.get("thread_ts") == "1699.5" for c in f.of("chat.postMessage")), timeout=20)
+
+
+# ---------------------------------------------------------------- Block Kit limits (no Slack needed)
+
+
+def long_draft():
+    """A draft far over Slack's limits: a goal of 40 sentences plus one 3,500-character sentence, 80 long quotes."""
+    import datetime as dt
+
+    from assistant.models import Draft, Extraction, Plan, Quote, Segment, Speaker, Transcript
+
+    sentences = [f"Sentence {i} says what success looks like for team {i}." for i in range(40)]
+    monster = "We want " + " ".join(f"step{i}" for i in range(450)) + " done."
+    goal = " ".join(sentences) + " " + monster
+    filler = " We also said the month end close takes too long and the team is tired of it." * 4
+    quotes = [Quote(text=f"Quote number {i} from the customer & <team>.{filler}", speaker="Ana", start=61.0 * i) for i in range(80)]
+    return Draft(
+        transcript=Transcript(segments=[Segment(speaker="Ana", text="hi")], speakers=[Speaker(name="Ana", role="customer")]),
+        extraction=Extraction(goal=quotes),
+        plan=Plan(goal=goal, review_date=dt.date(2026, 3, 1)),
+        call_date=dt.date(2025, 12, 1),
+    ), sentences, monster, quotes
+
+
+def test_long_drafts_are_split_under_slacks_limits_and_nothing_is_lost():
+    d, sentences, monster, quotes = long_draft()
+    messages = kit.draft_messages(d, plan_id="pl_1", version=3, web_url=None)
+    assert len(messages) >= 2
+    for i, (text, blocks) in enumerate(messages):
+        assert len(blocks) <= kit.MAX_BLOCKS
+        assert f"part {i + 1} of {len(messages)}" in text and f"part {i + 1} of {len(messages)}" in kit.text_of(blocks)
+        for b in blocks:
+            if b["type"] == "section":
+                assert len(b["text"]["text"]) <= kit.MAX_SECTION
+        assert len(kit.text_of(blocks)) <= kit.MAX_MESSAGE + kit.MAX_SECTION
+    everything = "\n".join(kit.text_of(b) for _, b in messages)
+    assert all(s in everything for s in sentences)  # whole sentences, never cut
+    assert all(f"Quote number {i} from the customer &amp; &lt;team&gt;." in everything for i in range(80))
+    assert "_Ana [1:20:19]_" in everything  # the last quote, cited with speaker and h:mm:ss
+    # the one sentence longer than a section is cut between words, and says so
+    assert everything.count("_(continued)_") == 1
+    assert all(f"step{i} " in everything or f"step{i}_" in everything or f"step{i} done." in everything for i in range(450))
+    # buttons once, on the last message, carrying the plan version
+    actions = [b for _, bl in messages for b in bl if b["type"] == "actions"]
+    assert len(actions) == 1 and actions[0] in messages[-1][1]
+    assert actions[0]["elements"][0]["value"] == "pl_1:3"
+
+
+def test_progress_edits_one_message_at_most_every_interval(slack):
+    from assistant.slack.bot import Status
+
+    client = WebClient(token=BOT_TOKEN, base_url=slack.fake.api_url)
+    status = Status(client, CHANNEL, "1699.1", "starting", interval=30.0)
+    report = status.progress("call.wav")
+    for second in range(0, 600, 5):  # a 10-minute recording reporting every 5 s of audio, all at once
+        report("transcribe", float(second), 600.0)
+    report("extract", 0, 1)
+    report("plan", 0, 1)
+    edits = slack.fake.of("chat.update")
+    assert [e.params["text"] for e in edits] == [
+        ":hourglass_flowing_sand: Transcribing call.wav: 00:00 of 10:00 (0%)",
+        ":hourglass_flowing_sand: Finding the customer's words…",
+        ":hourglass_flowing_sand: Composing the plan…",
+    ]
+    assert {e.params["ts"] for e in edits} == {status.ts}
+
+
+@pytest.mark.slow
+def test_a_shared_recording_is_transcribed_with_progress_and_drafted(slack):
+    wav = SAMPLES / "discovery_call.wav"
+    slack.fake.files["FA"] = FakeFile("FA", "discovery_call.wav", wav.read_bytes(), mimetype="audio/wav")
+    status, _, seconds = slack.event({"type": "app_mention", "channel": CHANNEL, "user": "UCSM",
+                                      "text": f'<@{BOT_USER}> --vendor "Channel 1"', "ts": "1699999999.000500",
+                                      "files": [{"id": "FA", "name": "discovery_call.wav"}]}, event_id="EvA")
+    assert status == 200 and seconds < 3.0
+    [draft] = slack.finished(timeout=300)
+    assert draft.params["thread_ts"] == "1699999999.000500"
+    text = blocks_text(draft)
+    assert "*Goal*" in text and "52 days" in text
+    assert "[" in text.split("*What the customer said*")[1]  # audio quotes carry timestamps
+    edits = slack.fake.of("chat.update")
+    status_msg = slack.fake.of("chat.postMessage")[0]
+    assert status_msg.params["thread_ts"] == "1699999999.000500" and "discovery_call.wav" in status_msg.params["text"]
+    assert any("Transcribing discovery_call.wav" in e.params["text"] for e in edits)
+    assert {e.params["ts"] for e in edits} == {"1700000000.000001"}  # one status message, edited in place
+
+
+def test_callplan_slack_says_what_is_missing(monkeypatch):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    for var in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
+        monkeypatch.delenv(var, raising=False)
+    reload_settings()
+    result = CliRunner().invoke(app, ["slack"])
+    assert result.exit_code == 3 and "SLACK_BOT_TOKEN is not set" in result.output and "manifest.yaml" in result.output
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    reload_settings()
+    result = CliRunner().invoke(app, ["slack", "--port", "0"])
+    assert result.exit_code == 3 and "SLACK_APP_TOKEN" in result.output and "SLACK_SIGNING_SECRET" in result.output
+    assert BOT_TOKEN not in result.output

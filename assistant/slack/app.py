@@ -33,19 +33,19 @@ def create_app(
 ) -> App:
     """A bolt App wired to a Bot. Tests pass a WebClient pointed at a local fake of Slack's Web API."""
     settings = settings or get_settings()
-    if client is None:
-        if not settings.slack_bot_token:
-            raise ConfigError(
-                "SLACK_BOT_TOKEN is not set; create the app from slack/manifest.yaml, install it, "
-                "and export its Bot User OAuth Token (xoxb-...)"
-            )
-        client = WebClient(token=settings.slack_bot_token)
+    if client is None and not settings.slack_bot_token:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN is not set; create the app from slack/manifest.yaml, install it, "
+            "and export its Bot User OAuth Token (xoxb-...)"
+        )
     app = App(
+        token=None if client else settings.slack_bot_token,
         client=client,
         signing_secret=settings.slack_signing_secret or "",
         logger=log,
         process_before_response=False,
     )
+    client = app.client
     bot = Bot(client, settings=settings, store=store, progress_interval=progress_interval)
     register(app, bot)
     return app

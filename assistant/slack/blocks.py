@@ -21,6 +21,7 @@ Block = dict[str, Any]
 MAX_BLOCKS = 50  # per message
 MAX_SECTION = 3000  # characters of a section's text
 MAX_HEADER = 150  # characters of a header's plain text
+MAX_MESSAGE = 12000  # characters per message: Slack answers msg_too_long well below 50 full sections
 TOP_SUGGESTIONS = 3
 CONTINUED = " _(continued)_"
 
@@ -189,33 +190,40 @@ def web_link(web_url: str, plan_id: str) -> str:
     return f"{web_url.rstrip('/')}/?plan={plan_id}"
 
 
-def paginate(blocks: list[Block], limit: int = MAX_BLOCKS) -> list[list[Block]]:
-    """Blocks across messages of at most `limit`; parts after the first say which part they are.
-
-    A message break never falls between a section's heading block and its first item when
-    avoidable (breaks go before a header, divider or bold-titled section when one is near).
+def paginate(blocks: list[Block], limit: int = MAX_BLOCKS, max_chars: int = MAX_MESSAGE) -> list[list[Block]]:
+    """Blocks across messages of at most `limit` blocks and about `max_chars` characters; parts
+    after the first say which part they are. A break prefers the start of a section (a header,
+    divider or bold-titled block) when one is in the second half of the page.
     """
     room = limit - 1  # one block kept for the "part n of m" context
-    if len(blocks) <= limit:
+    if len(blocks) <= limit and _chars(blocks) <= max_chars:
         return [blocks]
     pages: list[list[Block]] = []
     rest = list(blocks)
     while rest:
-        if len(rest) <= room:
-            pages.append(rest)
-            break
-        cut = room
-        for i in range(room, room // 2, -1):
-            if _starts_section(rest[i]):
-                cut = i
-                break
+        fit, used = 0, 0
+        while fit < min(room, len(rest)) and (fit == 0 or used + _chars([rest[fit]]) <= max_chars):
+            used += _chars([rest[fit]])
+            fit += 1
+        cut = fit
+        if fit < len(rest):
+            for i in range(fit, fit // 2, -1):
+                if _starts_section(rest[i]):
+                    cut = i
+                    break
         pages.append(rest[:cut])
         rest = rest[cut:]
     n = len(pages)
+    if n == 1:
+        return pages
     return [
         page + [{"type": "context", "elements": [{"type": "mrkdwn", "text": f"part {i + 1} of {n}"}]}]
         for i, page in enumerate(pages)
     ]
+
+
+def _chars(blocks: list[Block]) -> int:
+    return len(text_of(blocks))
 
 
 def _starts_section(b: Block) -> bool:

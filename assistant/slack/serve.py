@@ -19,7 +19,7 @@ from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
 from ..config import Settings, get_settings
-from ..errors import ConfigError
+from ..errors import BackendError, ConfigError
 
 log = logging.getLogger("callplan.slack")
 
@@ -84,16 +84,23 @@ def run(settings: Optional[Settings] = None, *, host: str = "127.0.0.1", port: i
     from .app import create_app
 
     settings = settings or get_settings()
+    if not settings.slack_bot_token:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN is not set; create the app from slack/manifest.yaml, install it, "
+            "and export its Bot User OAuth Token (xoxb-...)"
+        )
     if not settings.slack_app_token and not settings.slack_signing_secret:
         raise ConfigError(
             "set SLACK_APP_TOKEN (xapp-..., Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode); "
             "both are on the app's Basic Information page"
         )
     try:
-        app = create_app(settings)
-    except (BoltError, SlackApiError) as e:  # bolt checks the bot token with auth.test at start
+        app = create_app(settings)  # bolt checks the bot token with auth.test here
+    except (BoltError, SlackApiError) as e:
         error = e.response.get("error") if isinstance(e, SlackApiError) else str(e).splitlines()[0]
         raise ConfigError(f"Slack refused SLACK_BOT_TOKEN ({error}); copy the Bot User OAuth Token (xoxb-...) again") from None
+    except OSError as e:  # URLError: no route to slack.com
+        raise BackendError(f"cannot reach Slack ({getattr(e, 'reason', e)}); check the network or proxy") from None
     if settings.slack_app_token:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
