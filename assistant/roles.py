@@ -74,6 +74,7 @@ VENDOR_CUES = [
         r"\bwe(?: can|'ll| will|'d| would)? (?:support|integrate|connect|offer|provide|store|host|map|recommend|usually|"
         r"typically|normally|generally)\b",
         r"\bwe(?: can|'ll| will) (?:help|set up|configure|build|run|send|schedule|show|share|do that|train|record|report)\b",
+        r"\bwe(?:'d| would) (?:set up|configure|build|schedule|train|record)\b",
         r"\bwe(?:'ve| have) (?:done|seen|helped|built|rolled out|implemented|worked with)\b",
         r"\bI(?:'ll| will) send\b",
         r"\bI(?:'ll| will) be (?:doing|running|leading|handling|your)\b",
@@ -94,7 +95,7 @@ ASKS_ABOUT_PRODUCT = _rx(
     r"\bdo you (?:support|integrate|offer|provide|handle|charge|connect)\b",
     r"\bhow long does (?:the |an? |it )?(?:implementation|setup|set-up|onboarding|rollout|migration|take)\b",
     r"\byour (?:other customers|product|platform|software|api|roadmap|implementation team|support team|pricing)\b",
-    r"\bwho would (?:our|my) \w+ be\b",
+    r"\bwho (?:would|will) (?:be )?(?:our|my) (?:\w+ ){0,2}(?:be\b|on your)",
 )
 
 CUSTOMER_CUES = [
@@ -211,9 +212,10 @@ CUSTOMER_PROTOTYPES = [
     "We've tried other tools before and people stopped using them.",
 ]
 MEANING_WEIGHT = 0.8  # points per turn at most: one vote beside the cues
-MEANING_TURNS = 4  # turns embedded per speaker (the longest), ...
-MEANING_BUDGET = 24  # ... and per call, so a long call costs no more than a short one
-MEANING_WORDS = 40  # each turn cut to its first words
+MEANING_TURNS = 3  # turns embedded per speaker (the longest), ...
+MEANING_BUDGET = 12  # ... and per call, so a long call costs no more than a short one
+MEANING_WORDS = 32  # each turn cut to its first words
+DECIDED_POINTS, DECIDED_LEAN = 12.0, 0.5  # a speaker the cues already decide is not embedded
 
 
 @lru_cache(maxsize=1)
@@ -227,7 +229,8 @@ def _add_meaning(t: Transcript, ev: dict[str, _Evidence]) -> None:
     """Add up to MEANING_WEIGHT points per embedded turn to the side it reads like. Speakers
     with the least cue evidence are embedded first: it is their role that the cues leave open."""
     picked: list[tuple[str, str]] = []
-    for name in sorted(ev, key=lambda n: ev[n].points):
+    open_ = [n for n in ev if ev[n].points < DECIDED_POINTS or abs(ev[n].lean) < DECIDED_LEAN]
+    for name in sorted(open_, key=lambda n: ev[n].points):
         turns = [s.text for s in t.segments if s.speaker == name and len(s.text.split()) >= 5]
         turns = sorted(turns, key=lambda x: -len(x))[:MEANING_TURNS]
         picked += [(name, " ".join(x.split()[:MEANING_WORDS])) for x in turns]
@@ -394,7 +397,7 @@ def _link(t: Transcript, names: list[str], ev: dict[str, _Evidence], fixed: dict
 # --- deciding -------------------------------------------------------------------------------
 
 EXTRA_VENDOR_LEAN = 0.1  # a second vendor side needs to lean to the vendor ...
-EXTRA_VENDOR_POINTS = 2.0  # ... on more than one weak cue's worth of vendor points
+EXTRA_VENDOR_POINTS = 1.5  # ... on more than one weak cue's worth of vendor points
 
 
 def _confidence(margin: float, strength: float) -> float:

@@ -1,6 +1,7 @@
 """How often speaker roles are inferred right (no hints), on the dev calls and on synthetic calls.
 
     python -m eval.roles [--synthetic N] [--seed S] [--json] [--show]
+    python -m eval.roles --bench      # seconds for roles on a 6,000-word call
 
 Role errors are costly (a vendor labelled customer lets vendor words pass as the customer's;
 a customer labelled vendor hides their answers), so this counts both kinds apart. The held-out
@@ -330,13 +331,50 @@ def run(n_synthetic: int = 200, seed: int = 7) -> dict[str, Tally]:
     return tallies
 
 
+def bench(words: int = 6000, repeats: int = 5) -> dict:
+    """Seconds to infer roles on a `words`-word call (the longest dev call repeated), after the
+    shared model is loaded; wall and CPU time (CPU time is steadier on a busy machine)."""
+    from assistant import transcripts
+    from assistant.embeddings import get_model
+    from assistant.models import Hints
+    from assistant.roles import assign_roles
+
+    longest = max(dev_cases(), key=lambda c: Path(c.text).stat().st_size)
+    t = transcripts.read_file(Path(longest.text))
+    segs, n = [], 0
+    while n < words:
+        for s in t.segments:
+            if n >= words:
+                break
+            segs.append(s)
+            n += len(s.text.split())
+    big = t.model_copy(update={"segments": segs})
+    t0 = time.perf_counter()
+    get_model()
+    load = time.perf_counter() - t0
+    assign_roles(big, Hints())  # first call embeds the prototype sentences once
+    walls, cpus = [], []
+    for _ in range(repeats):
+        w, c = time.perf_counter(), time.process_time()
+        assign_roles(big, Hints())
+        walls.append(time.perf_counter() - w)
+        cpus.append(time.process_time() - c)
+    return {"call": longest.name, "words": n, "segments": len(segs), "model_load_s": round(load, 2),
+            "roles_wall_s_min": round(min(walls), 3), "roles_wall_s_median": round(sorted(walls)[len(walls) // 2], 3),
+            "roles_cpu_s_min": round(min(cpus), 3)}
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--synthetic", type=int, default=200)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--show", action="store_true", help="list every wrong call")
+    ap.add_argument("--bench", action="store_true", help="time roles on a 6,000-word call instead")
     args = ap.parse_args(argv)
+    if args.bench:
+        print(json.dumps(bench(), indent=2))
+        return
     t0 = time.perf_counter()
     tallies = run(args.synthetic, args.seed)
     report = {k: v.summary() for k, v in tallies.items()} | {"seconds": round(time.perf_counter() - t0, 2)}
