@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Optional
 
 BOT_TOKEN = "xoxb-test-0000-SECRETTOKEN"
+APP_TOKEN = "xapp-test-0000-SECRETAPPTOKEN"
 BOT_USER = "UCALLPLAN"
 
 
@@ -119,12 +120,68 @@ class FakeSlack:
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     def close(self) -> None:
+        if self._ws is not None:
+            self._ws.shutdown()
         self.server.shutdown()
         self.server.server_close()
+
+    # ---------------------------------------------------------------- Socket Mode
+
+    socket_url: Optional[str] = None
+    _ws = None
+
+    def start_socket_mode(self) -> None:
+        """A WebSocket endpoint speaking Socket Mode: `hello`, then envelopes from `send_envelope`;
+        the app's acks (`{"envelope_id": ..., "payload": ...}`) are recorded in `acks`."""
+        import queue
+
+        from websockets.exceptions import ConnectionClosed
+        from websockets.sync.server import serve
+
+        self.acks: list[tuple[dict, float]] = []
+        self.envelopes: "queue.Queue[dict]" = queue.Queue()
+
+        def handler(conn) -> None:
+            conn.send(json.dumps({"type": "hello", "num_connections": 1, "debug_info": {}, "connection_info": {}}))
+
+            def receive() -> None:
+                try:
+                    for message in conn:
+                        with self._changed:
+                            self.acks.append((json.loads(message), time.monotonic()))
+                            self._changed.notify_all()
+                except ConnectionClosed:  # the app went away (test teardown)
+                    pass
+
+            threading.Thread(target=receive, daemon=True).start()
+            while True:
+                try:
+                    envelope = self.envelopes.get(timeout=0.1)
+                except queue.Empty:
+                    if conn.state.name in ("CLOSING", "CLOSED"):
+                        return
+                    continue
+                try:
+                    conn.send(json.dumps(envelope))
+                except ConnectionClosed:
+                    return
+
+        self._ws = serve(handler, "127.0.0.1", 0, compression=None)
+        self.socket_url = f"ws://127.0.0.1:{self._ws.socket.getsockname()[1]}/link"
+        threading.Thread(target=self._ws.serve_forever, daemon=True).start()
+
+    def send_envelope(self, envelope: dict) -> float:
+        """Queue an envelope for the connected app; returns when it was queued (monotonic)."""
+        self.envelopes.put(envelope)
+        return time.monotonic()
 
     # ---------------------------------------------------------------- Slack's answers
 
     def answer(self, method: str, p: dict, token: Optional[str], base: str) -> dict:
+        if method == "apps.connections.open":  # Socket Mode: the app-level token opens a WebSocket
+            if token != APP_TOKEN or self.socket_url is None:
+                return {"ok": False, "error": "invalid_auth"}
+            return {"ok": True, "url": self.socket_url}
         if token != BOT_TOKEN:
             return {"ok": False, "error": "invalid_auth"}
         if method == "auth.test":

@@ -23,7 +23,7 @@ from assistant.slack.app import create_app
 from assistant.slack.serve import PATH, start_in_thread
 
 from conftest import SAMPLES
-from fake_slack import BOT_TOKEN, BOT_USER, FakeFile, FakeSlack
+from fake_slack import APP_TOKEN, BOT_TOKEN, BOT_USER, FakeFile, FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 NOTES = (SAMPLES / "discovery_call.txt").read_text()
@@ -337,3 +337,26 @@ def test_callplan_slack_says_what_is_missing(monkeypatch):
     result = CliRunner().invoke(app, ["slack", "--port", "0"])
     assert result.exit_code == 3 and "SLACK_APP_TOKEN" in result.output and "SLACK_SIGNING_SECRET" in result.output
     assert BOT_TOKEN not in result.output
+
+
+def test_socket_mode_acks_over_the_websocket_then_drafts():
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    fake = FakeSlack()
+    fake.start_socket_mode()
+    app = create_app(reload_settings(), client=WebClient(token=BOT_TOKEN, base_url=fake.api_url), progress_interval=0.0)
+    handler = SocketModeHandler(app, APP_TOKEN)  # opens the socket with apps.connections.open on the fake
+    handler.connect()
+    try:
+        sent = fake.send_envelope({
+            "envelope_id": "env-1", "type": "slash_commands", "accepts_response_payload": True,
+            "payload": {"token": "legacy", "team_id": "T1", "channel_id": CHANNEL, "user_id": "UCSM",
+                        "command": "/successplan", "text": NOTES, "response_url": f"{fake.url}/respond/1", "trigger_id": "1"},
+        })
+        [(ack, at)] = fake.wait_for(lambda f: [a for a in f.acks if a[0].get("envelope_id") == "env-1"], timeout=20)
+        assert at - sent < 3.0 and "Drafting" in ack["payload"]["text"]
+        [draft] = Harness(fake, "").finished()
+        assert QUOTE in blocks_text(draft) and draft.at > at
+    finally:
+        handler.close()
+        fake.close()
