@@ -112,6 +112,9 @@ def test_requests_with_a_bad_signature_or_an_old_timestamp_are_refused(slack):
     assert status == 401
     time.sleep(0.5)
     assert slack.fake.of("chat.postMessage") == []
+    # the Events API's one-time URL check still works when signed
+    status, body, _ = slack.post(json.dumps({"type": "url_verification", "challenge": "c-123", "token": "legacy"}), "application/json")
+    assert status == 200 and "c-123" in body
 
 
 def test_slash_command_acks_at_once_then_posts_the_draft_in_a_thread(slack, caplog):
@@ -360,3 +363,10 @@ def test_socket_mode_acks_over_the_websocket_then_drafts():
     finally:
         handler.close()
         fake.close()
+
+
+def test_a_thread_the_bot_cannot_read_is_explained(slack):
+    slack.event({"type": "app_mention", "channel": CHANNEL, "user": "UCSM", "text": f"<@{BOT_USER}> draft this",
+                 "ts": "1699999100.000200", "thread_ts": "1699999100.000100"}, event_id="Ev9")
+    slack.fake.wait_for(lambda f: "would not let me read this thread (thread_not_found)" in slack.texts(), timeout=20)
+    assert slack.drafts() == []

@@ -80,7 +80,9 @@ def register(app: App, bot: Bot) -> None:
         handle_message(bot, body, event, context.bot_user_id)
 
     def on_message(body, event, context) -> None:
-        if event.get("channel_type") != "im" or event.get("subtype") not in (None, "file_share") or event.get("bot_id"):
+        if event.get("channel_type") != "im" or event.get("subtype") not in (None, "file_share"):
+            return
+        if event.get("bot_id") or event.get("user") == context.bot_user_id:  # our own posts and uploads
             return
         handle_message(bot, body, event, context.bot_user_id)
 

@@ -195,7 +195,14 @@ class Bot:
         self, *, channel: str, thread_ts: str, mention_ts: str, hints: Hints, user: str, bot_user_id: Optional[str]
     ) -> None:
         status = self.status(channel, thread_ts, ":hourglass_flowing_sand: Reading this thread…")
-        notes = self.thread_notes(channel, thread_ts, bot_user_id)
+        try:
+            notes = self.thread_notes(channel, thread_ts, bot_user_id)
+        except SlackApiError as e:
+            status.set(
+                f":warning: Slack would not let me read this thread ({e.response.get('error')}); reinstall the app from "
+                "slack/manifest.yaml so it has channels:history and groups:history, or paste the notes into /successplan."
+            )
+            return
         if not notes.strip():
             status.set(":warning: This thread has no notes to draft from yet; paste the call notes or a transcript, then mention me again.")
             return
