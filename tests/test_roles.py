@@ -173,3 +173,152 @@ def test_set_role_in_a_group_changes_one_speaker():
     assert roles_of(fixed) == {**roles_of(t), "Omar Haddad": "vendor"}
     with pytest.raises(InputError, match="speakers found"):
         set_role(t, "Nobody", "vendor")
+
+
+# --- two vendor people, company labels, question-asking customers, "we"-heavy vendors ---------
+
+CSM_AND_QUIET_ENGINEER = """\
+Maya Brooks: Morning all. I've brought Theo along, he's our integrations engineer, since you had questions about the ERP side.
+Theo Nakamura: Hi everyone.
+Ivan Petrov: Good to meet you both. I look after finance systems here.
+Maya Brooks: So picture next spring. If this rollout went well, what changed for your people?
+Ivan Petrov: Month-end close takes us eleven days right now. I want it at six, and my controller wants fewer manual journals.
+Joan Whitfield: And from the AP side, our clerks chase approvals by email all day. That has to stop.
+Maya Brooks: How would you track that?
+Joan Whitfield: We count late-paid invoices every week. It's about 140 a month at the moment.
+Ivan Petrov: Does it connect to Dynamics, or is that a custom job?
+Theo Nakamura: Dynamics is a standard connector for us, we usually have it syncing inside two weeks.
+Maya Brooks: And what could slow things down?
+Ivan Petrov: Our audit runs through February, so my team is buried until March.
+Maya Brooks: Understood. I'll send a draft plan on Thursday.
+"""
+
+
+def test_a_quiet_second_vendor_introduced_by_the_csm_is_a_vendor():
+    t = assign_roles(transcripts.read_text(CSM_AND_QUIET_ENGINEER), Hints())
+    assert roles_of(t) == {
+        "Maya Brooks": "vendor",
+        "Theo Nakamura": "vendor",  # two lines, but introduced as "our integrations engineer"
+        "Ivan Petrov": "customer",  # asks about the product: a buyer's question
+        "Joan Whitfield": "customer",
+    }
+    # the customers' answers are the customer's words; the engineer's are not
+    said = " ".join(s.text for s in t.customer_segments())
+    assert "eleven days" in said and "standard connector" not in said
+
+
+def test_a_quiet_second_vendor_who_introduces_themselves_from_the_product():
+    text = CSM_AND_QUIET_ENGINEER.replace(
+        "I've brought Theo along, he's our integrations engineer, since you had questions about the ERP side.",
+        "Thanks for making time to talk about rolling out Tallybook.",
+    ).replace("Theo Nakamura: Hi everyone.", "Theo Nakamura: Hi everyone, Theo here from Tallybook, I'll be doing the ERP hookup.").replace(
+        "I'll send a draft plan on Thursday.", "I'll send a draft plan on Thursday, and a note on Tallybook's connector."
+    )
+    t = assign_roles(transcripts.read_text(text), Hints())
+    assert roles_of(t)["Theo Nakamura"] == "vendor"
+    assert roles_of(t)["Ivan Petrov"] == "customer" and roles_of(t)["Joan Whitfield"] == "customer"
+
+
+def _labelled(text: str, companies: dict[str, str]) -> str:
+    for name, company in companies.items():
+        text = text.replace(f"{name}:", f"{name} ({company}):")
+    return text
+
+
+def test_speakers_of_one_company_share_a_side():
+    # without the introduction, Theo's two lines alone would not say much ...
+    bare = CSM_AND_QUIET_ENGINEER.replace(
+        "I've brought Theo along, he's our integrations engineer, since you had questions about the ERP side.", "Thanks for joining."
+    ).replace("Dynamics is a standard connector for us, we usually have it syncing inside two weeks.", "Two weeks, roughly.")
+    labels = {"Maya Brooks": "Tallybook", "Theo Nakamura": "Tallybook", "Ivan Petrov": "Orchard Farms", "Joan Whitfield": "Orchard Farms"}
+    t = assign_roles(transcripts.read_text(_labelled(bare, labels)), Hints())
+    # ... but his label puts him with Maya
+    assert roles_of(t) == {
+        "Maya Brooks (Tallybook)": "vendor",
+        "Theo Nakamura (Tallybook)": "vendor",
+        "Ivan Petrov (Orchard Farms)": "customer",
+        "Joan Whitfield (Orchard Farms)": "customer",
+    }
+    emails = {"Maya Brooks": "maya@tallybook.io", "Theo Nakamura": "theo@tallybook.io", "Ivan Petrov": "ivan@orchard.com", "Joan Whitfield": "jw@orchard.com"}
+    t = assign_roles(transcripts.read_text(_labelled(bare, emails)), Hints())
+    assert roles_of(t)["Theo Nakamura (theo@tallybook.io)"] == "vendor"
+    assert roles_of(t)["Joan Whitfield (jw@orchard.com)"] == "customer"
+
+
+def test_the_company_named_as_the_product_is_the_vendor():
+    # the vendor here asks few discovery questions and the customer asks many: the labels and
+    # how the product is talked about decide it
+    text = """\
+Ruth Adler (Kestrel Foods): So what would we actually get out of Pipewell in the first quarter?
+Omar Diaz (Pipewell): The first thing is the supplier portal. Pipewell's connector reads your purchase orders every hour.
+Ruth Adler (Kestrel Foods): Can it handle our Spanish suppliers? Half of them still send faxes.
+Omar Diaz (Pipewell): The portal has a Spanish interface, and faxes can be scanned in.
+Ruth Adler (Kestrel Foods): How long does the implementation take? Our buyers are stretched.
+Omar Diaz (Pipewell): About eight weeks for a company your size.
+"""
+    t = assign_roles(transcripts.read_text(text), Hints())
+    assert roles_of(t) == {"Ruth Adler (Kestrel Foods)": "customer", "Omar Diaz (Pipewell)": "vendor"}
+
+
+def test_a_customer_who_asks_many_questions_stays_a_customer():
+    text = """\
+Lucia Moreno: Thanks for joining, Henry, Wei. I'd love to hear what you want this year to look like.
+Henry Cole: Before that, can I ask a few things? Does the platform work offline for drivers?
+Lucia Moreno: It does, it syncs when they're back in coverage.
+Henry Cole: And can it pull delivery windows from our TMS? What do your other customers do about returns?
+Lucia Moreno: Most of our customers connect the TMS in the first month, and returns are a separate workflow.
+Henry Cole: How long does the rollout usually take? Who would our main contact be?
+Lucia Moreno: Around ten weeks, and that's me. So what would make this year a success for you?
+Wei Zhang: For us it's on-time delivery. We're at 88% and the board wants 95% by December.
+Henry Cole: And our drivers spend about forty minutes a day on paperwork. I want that gone.
+Lucia Moreno: What could get in the way?
+Wei Zhang: Our IT team is small, two people, and they're on the ERP upgrade until April.
+"""
+    t = assign_roles(transcripts.read_text(text), Hints())
+    assert roles_of(t) == {"Lucia Moreno": "vendor", "Henry Cole": "customer", "Wei Zhang": "customer"}
+
+
+def test_a_vendor_who_says_we_a_lot_is_still_the_vendor():
+    text = """\
+Nora Quinn: We want to get this right, so we need to understand your goals first. What does success look like for you?
+Paul Grant: Honestly, that our reps stop losing deals to slow quotes. A quote takes us three days today.
+Nora Quinn: We track quote time too. We need a baseline from you, and we want your admins trained before go-live.
+Paul Grant: Three days average. Our sales ops manager has the report.
+Nora Quinn: We have to watch the March date. What could get in the way on your side?
+Paul Grant: Our CRM cleanup runs until February, and my team is small.
+Nora Quinn: We spend a lot of time in the first month with admins. We'll run the training in short blocks.
+"""
+    t = assign_roles(transcripts.read_text(text), Hints())
+    assert roles_of(t) == {"Nora Quinn": "vendor", "Paul Grant": "customer"}
+
+
+def test_a_speaker_with_two_lines_is_not_decided_by_noise():
+    text = CSM_AND_QUIET_ENGINEER.replace(
+        "I've brought Theo along, he's our integrations engineer, since you had questions about the ERP side.", "Thanks for joining."
+    ).replace("Dynamics is a standard connector for us, we usually have it syncing inside two weeks.", "Sorry, I was on mute.")
+    t = assign_roles(transcripts.read_text(text), Hints())
+    theo = speaker(t, "Theo Nakamura")
+    assert theo.basis == "inferred" and theo.confidence <= 0.6
+    assert speaker(t, "Maya Brooks").confidence > theo.confidence
+    assert speaker(t, "Ivan Petrov").confidence > theo.confidence
+
+
+def test_a_hint_carries_to_colleagues_of_the_same_company():
+    labels = {"Maya Brooks": "Tallybook", "Theo Nakamura": "Tallybook", "Ivan Petrov": "Orchard Farms", "Joan Whitfield": "Orchard Farms"}
+    text = _labelled(CSM_AND_QUIET_ENGINEER, labels)
+    t = assign_roles(transcripts.read_text(text), Hints(customer=["Orchard Farms"]))
+    assert speaker(t, "Ivan Petrov (Orchard Farms)").basis == "hint"
+    assert roles_of(t)["Maya Brooks (Tallybook)"] == "vendor" and roles_of(t)["Theo Nakamura (Tallybook)"] == "vendor"
+
+
+def test_synthetic_variations_are_mostly_right_and_never_hide_a_customer():
+    """Generated calls: vendor first or second, 1-2 vendor people, 1-3 customers, quiet
+    engineers, question-asking customers, 'we'-heavy vendors, four label styles."""
+    from eval.roles import Tally, synthetic_calls
+
+    tally = Tally()
+    for case in synthetic_calls(40, seed=101):
+        t = assign_roles(transcripts.read_text(case.text), Hints())
+        tally.add(case, roles_of(t))
+    assert tally.customer_as_vendor == 0, tally.misses
+    assert tally.right / tally.speakers >= 0.95, tally.misses
