@@ -188,7 +188,7 @@ class Bot:
         except CallplanError as e:
             status.set(f":warning: {e}")
             return
-        note = f" (I drafted from the first file only; share the others one at a time)" if len(files) > 1 else ""
+        note = " (I drafted from the first file only; share the others one at a time)" if len(files) > 1 else ""
         self._draft(status, path, hints, what=path.name, author=f"slack:{user}", thread_ts=thread_ts, note=note)
 
     def draft_from_thread(
