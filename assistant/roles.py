@@ -87,6 +87,10 @@ VENDOR_CUES = [
     (_rx(r"\byou(?:r|'re|'ll)?\b"), 0.15),
 ]
 
+# "we need / we track" is how a customer talks about their operation; but in a sentence that
+# also says "you / your" ("we want your admins trained") either side may be speaking
+WE_DO = _rx(r"\bwe (?:need|want|have to|must|spend|lose|track|measure|use|struggle|are (?:slow|losing|spending|trying|struggling))\b")
+
 # asking about the product is what a buyer does
 ASKS_ABOUT_PRODUCT = _rx(
     r"\b(?:does|can|will|could) it (?:integrate|connect|work|support|handle|sync|export|import|scale|replace|talk|"
@@ -111,8 +115,6 @@ CUSTOMER_CUES = [
         r"\bI (?:need|want|run|own|manage|report to|look after)\b",
         r"\bfor us\b",
     ), 1.5),
-    # "we need / we track" is how a customer talks about their operation, but a vendor says it too
-    (_rx(r"\bwe (?:need|want|have to|must|spend|lose|track|measure|use|struggle|are (?:slow|losing|spending|trying|struggling))\b"), 1.0),
     (ASKS_ABOUT_PRODUCT, 1.2),
     (_rx(r"\b\d+(?:\.\d+)?\s*(?:%|percent|per ?cent|days?|hours?|weeks?|months?|k\b|m\b)",
          r"[$€£]\s?\d",
@@ -120,6 +122,7 @@ CUSTOMER_CUES = [
     (_rx(r"\b(?:we|our|us)\b"), 0.1),
 ]
 
+WE_DO_WEIGHT = 1.0
 QUESTION_WEIGHT = 0.6  # a question that is not about the product: the vendor's discovery habit, ...
 QUESTION_YOU = 0.4  # ... more so when it asks about "you / your ..."
 _YOU = re.compile(r"\byou(?:r)?\b", re.IGNORECASE)
@@ -164,6 +167,8 @@ def _cue_points(text: str) -> tuple[float, float]:
         sent = m.group(0)
         sv = sum(w * len(rx.findall(sent)) for rx, w in VENDOR_CUES)
         sc = sum(w * len(rx.findall(sent)) for rx, w in CUSTOMER_CUES)
+        if not _YOU.search(sent):
+            sc += WE_DO_WEIGHT * len(WE_DO.findall(sent))
         if sent.rstrip().endswith("?") and not ASKS_ABOUT_PRODUCT.search(sent):
             sv += QUESTION_WEIGHT + (QUESTION_YOU if _YOU.search(sent) else 0.0)
         v += sv
