@@ -4,6 +4,7 @@ on the bundled sample call. (tests/test_browser.py drives the same app through C
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import threading
 from pathlib import Path
@@ -24,9 +25,10 @@ SAMPLE_WAV = REPO / "samples" / "discovery_call.wav"
 
 
 @pytest.fixture(scope="module")
-def shared_dir(tmp_path_factory):
-    """One data dir for the module, so the knowledge index is built once, not per test."""
-    return tmp_path_factory.mktemp("web-data")
+def shared_dir():
+    """The session's data dir (conftest), so the knowledge index is built once for the whole
+    run, not per test or per module."""
+    return Path(os.environ["CALLPLAN_DATA_DIR"])
 
 
 @pytest.fixture(autouse=True)
