@@ -340,21 +340,24 @@ class _Sides:
 
 
 def _first_names(names: list[str]) -> dict[str, str]:
-    """Speaker -> first name, for first names only one speaker has (and not generic labels)."""
+    """Speaker -> first name as written in text ("SAM ORTIZ" -> "Sam"), for first names only
+    one speaker has (and not generic labels like "Speaker 2")."""
     from .transcripts.common import GENERIC
 
-    firsts: dict[str, list[str]] = {}
+    firsts: dict[str, list[tuple[str, str]]] = {}
     for n in names:
         bare = re.sub(r"\([^()]*\)", " ", n).split()
         if bare and not GENERIC.match(" ".join(bare)) and len(bare[0]) > 1:
-            firsts.setdefault(bare[0].casefold(), []).append(n)
-    return {ns[0]: f for f, ns in firsts.items() if len(ns) == 1}
+            first = bare[0].title() if bare[0].isupper() else bare[0]
+            firsts.setdefault(first.casefold(), []).append((n, first))
+    return {ns[0][0]: ns[0][1] for ns in firsts.values() if len(ns) == 1}
 
 
 def _introduces(text: str, first: str) -> bool:
     """Does `text` present the person called `first` as on the speaker's own side?
-    ("I've brought Sam, our solutions engineer", "my colleague Sam", "Sam from our team")."""
-    f = re.escape(first)
+    ("I've brought Sam, our solutions engineer", "my colleague Sam", "Sam from our team").
+    The name must be capitalised as a name: "our team will" does not introduce Will."""
+    f = f"(?-i:{re.escape(first)})"
     pats = (
         rf"\b(?:our|my)\s+(?:(?!{_ROLE_WORDS_NOT_SAME_SIDE}\b)[\w-]+\s+){{0,3}}{f}\b",
         rf"\b{f}\b,?\s+(?:is\s+|who(?:'s|\s+is)\s+|he's\s+|she's\s+|they're\s+|(?:who\s+)?(?:leads|runs|heads)\s+|from\s+|on\s+)"
@@ -394,7 +397,7 @@ def _link(t: Transcript, names: list[str], ev: dict[str, _Evidence], fixed: dict
         if any(rx.search(seg.text) for rx in intro):
             ev[seg.speaker].vendor += PRODUCT_POINTS
         for other, first in firsts.items():
-            if other != seg.speaker and first in seg.text.casefold() and _introduces(seg.text, first):
+            if other != seg.speaker and first in seg.text and _introduces(seg.text, first):
                 sides.join(seg.speaker, other)
     return sides
 
@@ -414,6 +417,8 @@ def _gather(t: Transcript, names: list[str], fixed: dict[str, Role]) -> tuple[di
     everyone = [*fixed, *names]
     ev = _evidence(t, everyone)
     sides = _link(t, everyone, ev, fixed)
+    if len(sides.groups()) == 1:  # links joined everyone (one company label for all): they say nothing
+        sides = _Sides(everyone, fixed)
     _add_meaning(t, {n: ev[n] for n in names})
     return ev, sides
 

@@ -322,3 +322,9 @@ def test_synthetic_variations_are_mostly_right_and_never_hide_a_customer():
         tally.add(case, roles_of(t))
     assert tally.customer_as_vendor == 0, tally.misses
     assert tally.right / tally.speakers >= 0.95, tally.misses
+
+
+def test_one_company_label_on_everyone_says_nothing_about_sides():
+    text = _labelled(VENDOR_FIRST, {"Sam Ortiz": "Zoom", "Dana Reyes": "Zoom"})
+    t = assign_roles(transcripts.read_text(text), Hints())
+    assert roles_of(t) == {"Sam Ortiz (Zoom)": "vendor", "Dana Reyes (Zoom)": "customer"}
