@@ -439,5 +439,18 @@ def slack(
     run(host=host, port=port, say=lambda m: typer.echo(m, err=True))
 
 
+# web: the gradio app (assistant/web/); the same code path as `python app.py`
+@app.command()
+@friendly
+def web(
+    host: Optional[str] = typer.Option(None, "--host", help="Interface to listen on (default CALLPLAN_HOST or 127.0.0.1; 0.0.0.0 for all)."),
+    port: Optional[int] = typer.Option(None, "--port", min=1, max=65535, help="Port (default CALLPLAN_PORT or 7860)."),
+):
+    """Serve the web app: upload a call, edit the plan, chat about it, export it (like `python app.py`)."""
+    from .web.ui import main as serve
+
+    serve(host=host, port=port)
+
+
 def main() -> None:  # pragma: no cover
     app()

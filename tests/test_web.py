@@ -129,6 +129,50 @@ def test_audio_upload_reports_transcription_progress_and_plays_quotes(data_dir):
     assert call.source_path.is_relative_to(data_dir / "calls")
 
 
+# ---------------------------------------------------------------- links into the app (/?plan=ID)
+
+
+def linked_id(web_url: str, plan_id: str) -> str:
+    """The id the page reads from the link the Slack bot posts (its "Open in web app" button)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from assistant.slack.blocks import web_link
+
+    return parse_qs(urlsplit(web_link(web_url, plan_id)).query)["plan"][0]
+
+
+def test_a_link_opens_the_latest_version_of_that_plan():
+    page = drafted()
+    s = page.session
+    handlers.save_plan(s, "Invoice within two days of every delivery.", page.measures, page.milestones,
+                       page.dependencies, page.review)
+    opened = handlers.open_link(linked_id("https://callplan.example.com/", s.plan_id))
+    assert opened.session.plan_id == s.plan_id and opened.session.call_id == s.call_id
+    assert opened.goal == "Invoice within two days of every delivery."
+    assert "Version 2 of 2" in opened.status and "Marcus Green" in opened.status
+    assert "Days sales outstanding is 52 days today" in opened.evidence
+    assert opened.session.undo == [] and opened.warning is None
+    assert s.call_id in [value for _, value in opened.history]
+    assert handlers.open_link(s.call_id).session.plan_id == s.plan_id  # a call id works too
+
+
+def test_a_link_to_an_unknown_plan_says_so_and_leaves_the_page_empty():
+    drafted()
+    page = handlers.open_link(" plan0000dead ")
+    assert "No plan plan0000dead here" in page.status and "plan0000dead" in page.warning
+    assert page.session is None and page.goal is None and page.evidence is None and page.downloads is None
+    assert page.history  # the earlier calls are still there to reopen
+    odd = handlers.open_link("<b>`x`</b>")
+    assert "<b>" not in odd.status and "`x`" not in odd.status
+    # a call still being drafted (or stopped mid-way) is not drafted by a page load
+    call_id = get_store().save_call(source=SAMPLE_TXT, text=None, hints=Hints(), origin="web")
+    pending = handlers.open_link(call_id)
+    assert "has no plan yet" in pending.status and "pending" in pending.status and pending.session is None
+    assert get_store().get_call(call_id).status == "pending"
+    plain = handlers.open_link(None)  # no ?plan=: just the history
+    assert plain.status is None and plain.warning is None and plain.history
+
+
 # ---------------------------------------------------------------- upload rules and errors
 
 
@@ -299,3 +343,48 @@ def test_gradio_error_mapping_and_login_setting():
     assert ui.auth(Settings(auth=None)) is None
     with pytest.raises(ConfigError, match="user:password"):
         ui.auth(Settings(auth="justaname"))
+
+
+# ---------------------------------------------------------------- `callplan web`
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_callplan_web_serves_the_app_and_a_taken_port_is_one_line(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("CALLPLAN_PORT", "CALLPLAN_HOST", "CALLPLAN_AUTH")}
+    env.update(CALLPLAN_DATA_DIR=str(tmp_path / "data"), CALLPLAN_PORT="1")  # the flag wins over the environment
+    cmd = [str(Path(sys.executable).parent / "callplan"), "web", "--host", "127.0.0.1", "--port", str(port)]
+    log = (tmp_path / "web.log").open("w")
+    server = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline, status = time.monotonic() + 90, None
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                status = httpx.get(f"http://127.0.0.1:{port}/?plan=p1", timeout=2).status_code
+                break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        assert status == 200, (tmp_path / "web.log").read_text()[-2000:]
+        config = httpx.get(f"http://127.0.0.1:{port}/config").json()
+        assert config["title"] == "callplan"  # our app, not some other server on that port
+        taken = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=90)
+        assert taken.returncode == 3
+        assert f"cannot listen on 127.0.0.1:{port}" in taken.stderr and "--port" in taken.stderr
+        assert "Traceback" not in taken.stderr
+    finally:
+        server.terminate()
+        server.wait(15)
+        log.close()

@@ -235,6 +235,33 @@ def open_call(call_id: Optional[str], report: Optional[Report] = None) -> Page:
     return render(Session(call_id=call.id, plan_id=call.plan_id, version=0), draft)
 
 
+NOT_FOUND = ("### No plan {id} here\nThe link asked for plan `{id}`, which this server does not have "
+             "(it may be from another callplan server). Upload a call on the left, or reopen an earlier one.")
+
+
+def open_link(plan_id: Optional[str]) -> Page:
+    """The page a link opens (`/?plan=ID`, e.g. Slack's "Open in web app"): that stored plan with
+    the history, or, for an id this server does not know, the empty page saying so. Never starts
+    a draft: a call without a plan yet is reopened from the history, as usual."""
+    plan_id = (plan_id or "").strip()
+    if not plan_id:
+        return refresh_history()
+    store = _store()
+    try:
+        found = store.plan_id_for(plan_id)  # a call id works too, as everywhere users see both
+    except InputError:
+        shown = views.esc(plan_id[:64].replace("`", ""))
+        try:  # a call id whose draft has not finished?
+            pending = store.get_call(plan_id).status
+            status = f"### Call {shown} has no plan yet\nIt is {pending}; reopen it from Earlier calls to finish it."
+        except InputError:
+            status = NOT_FOUND.format(id=shown)
+        return Page(status=status, history=history_choices(), warning=status.split("\n", 1)[0].lstrip("# ") + ".")
+    draft = store.get_draft(found)
+    _warm_chat(draft)
+    return render(Session(call_id=store.call_id_for(found), plan_id=found, version=0), draft)
+
+
 def _need(session: Optional[Session]) -> Session:
     if session is None:
         raise InputError("no plan is open; draft a call or open one from the history first")

@@ -269,6 +269,11 @@ def build(settings: Optional[Settings] = None):
         def on_history():
             return show(handlers.refresh_history())
 
+        @guarded
+        def on_load(request: gr.Request):
+            """`/?plan=ID` (Slack's "Open in web app") opens that plan; any other visit lists the history."""
+            return show(handlers.open_link(request.query_params.get("plan")))
+
         light = dict(outputs=outputs, concurrency_limit=LIGHT_CONCURRENCY)
         draft_btn.click(on_draft, [upload, notes, vendors, call_date], outputs, show_progress_on=[status],
                         concurrency_limit=DRAFT_CONCURRENCY, concurrency_id="draft")
@@ -280,7 +285,7 @@ def build(settings: Optional[Settings] = None):
         send.click(on_ask, [session, message], show_progress="minimal", **light)
         message.submit(on_ask, [session, message], show_progress="minimal", **light)
         refresh_btn.click(on_history, None, show_progress="hidden", **light)
-        demo.load(on_history, None, show_progress="hidden", **light)
+        demo.load(on_load, None, show_progress_on=[status], **light)
     return demo
 
 
@@ -307,28 +312,37 @@ def launch(settings: Optional[Settings] = None, **kwargs):
     calls_dir.mkdir(exist_ok=True)
     demo = build(settings)
     demo.queue(default_concurrency_limit=DRAFT_CONCURRENCY)
-    return demo.launch(
-        server_name=settings.host,
-        server_port=settings.port,
-        auth=login,
-        auth_message="callplan: sign in with the user and password set in CALLPLAN_AUTH." if login else None,
-        max_file_size=f"{settings.max_upload_mb}mb",
-        allowed_paths=[str(calls_dir)],  # the recordings, for the player; nothing else of ours
-        show_error=False,
-        footer_links=[],
-        theme=theme(),
-        css=CSS,
-        **kwargs,
-    )
+    try:
+        return demo.launch(
+            server_name=settings.host,
+            server_port=settings.port,
+            auth=login,
+            auth_message="callplan: sign in with the user and password set in CALLPLAN_AUTH." if login else None,
+            max_file_size=f"{settings.max_upload_mb}mb",
+            allowed_paths=[str(calls_dir)],  # the recordings, for the player; nothing else of ours
+            show_error=False,
+            footer_links=[],
+            theme=theme(),
+            css=CSS,
+            **kwargs,
+        )
+    except OSError as e:  # gradio's "Cannot find empty port in range: P-P"
+        if "Cannot find empty port" not in str(e):
+            raise
+        raise ConfigError(f"cannot listen on {settings.host}:{settings.port} (the port is in use, or the host is not an "
+                          "address of this machine); choose another with --port/--host or CALLPLAN_PORT/CALLPLAN_HOST") from None
 
 
-def main() -> None:
-    """`python app.py`: serve the web app on CALLPLAN_HOST:CALLPLAN_PORT (127.0.0.1:7860)."""
+def main(host: Optional[str] = None, port: Optional[int] = None) -> None:
+    """`python app.py` and `callplan web`: serve the web app on CALLPLAN_HOST:CALLPLAN_PORT
+    (127.0.0.1:7860); host/port given here (the CLI's --host/--port) win over the environment."""
     import sys
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        launch()
+        settings = get_settings()
+        chosen = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+        launch(settings.model_copy(update=chosen) if chosen else settings)
     except CallplanError as e:
         print(f"error: {e}", file=sys.stderr)
         raise SystemExit(e.exit_code)
