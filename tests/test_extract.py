@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.extract.embedded import EmbeddedExtractor
 from assistant.extract.grounding import ground, is_grounded
 from assistant.models import Extraction, Segment, Speaker, Transcript
@@ -148,3 +150,56 @@ def test_extraction_is_deterministic():
         (CUST, "First response time is 26 hours median right now, and I want it under 8 hours."),
     )
     assert run(t) == run(t)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: MiniLM rates 'your board is thrilled, what changed?' as close to "
+                   "'what went wrong?' as to a goal question, so the topic of very indirect questions is missed")
+def test_indirect_questions_and_answers_without_the_usual_cue_words():
+    """Phrasing unlike the textbook questions: the question-answer structure should still carry the topic."""
+    t = transcript(
+        (CSM, "Picture next spring. Your board is thrilled with this project. What changed?"),
+        (CUST, "Our field crews stop re-typing their site reports every evening, and the office sees problems the same week they happen."),
+        (CSM, "Say you had to prove that to the board. What would you put on the slide?"),
+        (CUST, "Rework is running at about four percent of job cost, and I'd like to see it under two percent by next October."),
+        (CSM, "Now the other side. It's a year from now and this flopped. Why?"),
+        (CUST, "The supervisors ignored it because it was one more app on top of the paper forms the owners still insist on."),
+    )
+    ex = run(t)
+    assert "stop re-typing their site reports" in texts(ex.goal)
+    assert "about four percent of job cost" in texts(ex.measures)
+    assert "supervisors ignored it" in texts(ex.impediments)
+
+
+def test_each_sentence_is_quoted_for_one_field_at_most():
+    t = transcript(
+        (CSM, "What does success look like in a year, and how would you know?"),
+        (CUST, "Success is that claims get paid in four days instead of fourteen. We track cycle time weekly and it's fourteen days today."),
+        (CSM, "What could get in the way?"),
+        (CUST, "Our policy data sits in three systems that don't talk to each other, so the integration could drag on."),
+    )
+    ex = run(t)
+    quoted = [q.text for _, q in ex.quotes()]
+    assert len(quoted) == len(set(quoted))
+    assert "three systems" in texts(ex.impediments)
+
+
+def test_classifier_training_is_deterministic_and_learns():
+    import numpy as np
+
+    from assistant.extract.classifier import CLASSES, fit
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, len(CLASSES), 400)
+    X = rng.normal(size=(400, 6)) + np.eye(len(CLASSES), 6)[y] * 3.0  # class i lifts feature i
+    a, b = fit(X, y, l2=1.0), fit(X, y, l2=1.0)
+    assert np.array_equal(a.W, b.W) and np.array_equal(a.b, b.b)
+    assert (a.proba(X).argmax(axis=1) == y).mean() > 0.9
+
+
+def test_shipped_weights_load_and_match_the_features():
+    from assistant.extract import features
+    from assistant.extract.classifier import shipped
+
+    m = shipped()
+    assert m.W.shape == (features.width(), 4)
+    assert {"thr_goal", "thr_measures", "thr_impediments"} <= set(m.meta)

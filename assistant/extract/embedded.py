@@ -1,13 +1,18 @@
 """The embedded engine: the customer's own sentences for goal, measures and impediments.
 
 Extractive, no LLM, no network, deterministic. Each customer sentence (a span of its
-segment, so quotes are exact) is scored per field from four kinds of evidence:
-cue phrases, numbers and time expressions, the vendor question it answers (question-
-answer adjacency), and MiniLM similarity to a few prototype sentences. Then the rules
-the method cares about are applied: a revised goal supersedes the earlier one, a vendor
-metric the customer pushes back on is not a measure, an obstacle the customer denies is
-not an impediment, and text read aloud from an email or document is data, never an
-answer.
+segment, so quotes are exact) gets P(goal | measures | impediments | none) from a small
+learned classifier (`classifier.py`; features in `features.py`: the vendor question it
+answers, classified by similarity to paraphrased prototype questions; numbers, time
+expressions and other shape features; its MiniLM vector). The weights ship in
+`assistant/data/extractor.npz` and are reproduced by `python -m eval.train_extractor`,
+which also reports leave-one-call-out cross-validation on the dev calls.
+
+The rules the method cares about are hard filters, whatever the classifier says: a
+revised goal supersedes the earlier one, a vendor metric the customer pushes back on is
+not a measure, an obstacle the customer denies is not an impediment, text read aloud
+from an email or document is data, never an answer, and questions and filler are never
+quoted.
 """
 
 from __future__ import annotations
@@ -20,13 +25,13 @@ from typing import Optional
 
 import numpy as np
 
-from ..models import Extraction, Quote, Segment, Topic, Transcript, Unanswered
+from ..models import Extraction, Quote, Segment, Transcript, Unanswered
+from . import features
+from .classifier import CLASSES, SoftmaxModel, shipped
 from .grounding import FOLLOW_UPS, TOPICS, sentence_spans
 
 CAPS: dict[str, int] = {"goal": 3, "measures": 6, "impediments": 6}
-THRESHOLD: dict[str, float] = {"goal": 0.6, "measures": 0.62, "impediments": 0.55}
-STRONG = 0.75
-EMB_WEIGHT = 0.3  # a field whose best quote scores below this is also listed as unanswered
+CALL_TURNS = 80  # a discovery call's usual length in turns; position features saturate there
 
 
 def _rx(*patterns: str) -> re.Pattern:
@@ -112,7 +117,7 @@ READING = _rx(r"\b(?:the email|the e-mail|this email|the message|the document|th
               r"\breading (?:it|from|you)\b", r"\bverbatim\b", r"\bword for word\b", r"\bsays,? and i quote\b")
 BACK_TO_US = _rx(r"^\s*(?:anyway|anyways|so anyway|back to|obviously|weird|ignore that|sorry|end quote|unquote|that'?s (?:it|the email))\b")
 DENIAL = _rx(
-    r"\b(?:won'?t|will not|shouldn'?t|should not|isn'?t|is not|wasn'?t|aren'?t|are not|not going to|wouldn'?t|would not|doesn'?t|does not)\s+(?:really\s+|actually\s+)?(?:be\s+)?(?:an?\s+|any\s+|much\s+of\s+an?\s+)?(?:real\s+|big\s+|major\s+)?(?:issue|problem|concern|blocker|obstacle|worry|bottleneck|factor)",
+    r"\b(?:won'?t|will not|shouldn'?t|should not|isn'?t|is not|wasn'?t|aren'?t|are not|not going to|wouldn'?t|would not|doesn'?t|does not)\s+(?:really\s+|actually\s+)?(?:be\s+)?(?:an?\s+|the\s+|any\s+|much\s+of\s+an?\s+)?(?:real\s+|big\s+|major\s+)?(?:issue|problem|concern|blocker|obstacle|worry|bottleneck|factor)",
     r"\bnot (?:a|an|any|the|really a|really an)\s+(?:real\s+|big\s+|major\s+)?(?:issue|problem|concern|blocker|worry|obstacle|bottleneck|risk)",
     r"\b(?:is|'s|are|'re)\s+(?:fine|approved|covered|sorted|handled|not an issue)\s*[,.]", r"\b(?:are|is|'re|'s) not (?:a |the )?(?:problem|issue|concern|blocker|risk)",
     r"\b(?:no|zero)\s+(?:real\s+)?(?:issues?|problems?|concerns?|worries|blockers?)\b(?! (?:is|are|would be))",
@@ -160,7 +165,7 @@ NO_METRIC = _rx(r"\b(?:don'?t|do not|doesn'?t|never|can'?t)\s+(?:really\s+|even\
                 r"\bnot split\b", r"\b(?:don'?t|do not) want to promise\b", r"\bnot setting a target\b", r"\bwithout a target\b")
 NUMBERISH = re.compile(rf"\d|\b(?:percent|half|double|twice|triple|dozen)\b|\b{_NUMWORD}\s+(?:\w+\s+)?(?:per|a|each|out of)\b", re.I)
 
-# Prototype sentences per field (customer answers) and per vendor question topic.
+# Prototype answers per field: their similarity is one feature among many (the classifier weighs it).
 PROTOTYPES: dict[str, list[str]] = {
     "goal": [
         "Success for us would be closing the books in three days instead of ten.",
@@ -186,29 +191,68 @@ PROTOTYPES: dict[str, list[str]] = {
         "People might resist changing how they have always worked.",
     ],
 }
+# Vendor questions, direct and indirect wordings, per discovery topic; "other" ends a topic.
 QUESTION_PROTOTYPES: dict[str, list[str]] = {
     "goal": [
         "What does success look like for you twelve months from now?",
         "If a year from now you call this a success, what would you say?",
         "What are you hoping to achieve with this project?",
         "What is the main business outcome you are after?",
+        "Imagine it is next spring: what would make this worth the money?",
+        "Why did you buy, what problem are you trying to solve?",
+        "What would a great outcome be for your team by the end of the contract?",
+        "Where do you want to be at the end of next year?",
+        "What made you start looking for something now, what needs to change?",
+        "Looking back after the first year, what would have changed for the business?",
+        "What would you tell your boss you got out of this?",
+        "What's the big win you're after?",
+        "Imagine it's a year from now and this went really well. What happened?",
+        "What would make this worth it for you?",
     ],
     "measures": [
         "How will you know that it is working?",
         "How do you measure that today, and what is the number now?",
         "Which metrics do you track for this?",
         "What would have to happen for you to call it a success?",
+        "How would you prove to your leadership that it worked?",
+        "Is there a number you already report on, and where is it today?",
+        "What does your dashboard show, what KPIs does the board look at?",
+        "Where is that figure now and where should it get to?",
+        "How would you tell the difference between a good year and a bad one?",
+        "What would you look at to see whether it's moving?",
+        "Do you have a baseline for that?",
     ],
     "impediments": [
         "What could get in the way?",
         "What might stop this from working or slow it down?",
         "Are there any risks or blockers we should know about?",
         "What concerns do you have about the rollout?",
+        "What worries you about this project?",
+        "What has made projects like this fail before?",
+        "What keeps you up at night about the implementation?",
+        "Is there anything that could derail the timeline?",
+        "What could go wrong?",
+        "What would make your team push back or not use it?",
+        "Any constraints on people, budget, or IT time we should plan around?",
+        "Imagine it's a year from now and this failed. What went wrong?",
+        "Is there anything on the calendar that would collide with the rollout?",
+    ],
+    "other": [
+        "What do you need from us?",
+        "How often should we review the plan together?",
+        "When would you like to go live, what is the timeline?",
+        "Can you hear me okay?",
+        "How was your weekend?",
+        "Who else should be involved from your side?",
+        "Does that agenda work for everyone?",
+        "What do you use for single sign-on?",
+        "Can I share my screen?",
+        "Shall we set up the next meeting?",
     ],
 }
 # Questions that are about something else (what we owe them, logistics, pricing): they end the previous topic.
 OTHER_QUESTION = _rx(r"\b(?:need|want|expect) from (?:us|me|our side)\b", r"\bfrom our side\b", r"\bcan we (?:do|help|support)\b",
-                     r"\bnext steps?\b", r"\b(?:schedule|calendar|invite|pricing|price|contract length|renewal date|sign(?:ed)? (?:by|the))\b",
+                     r"\bnext steps?\b", r"\b(?:invite|pricing|price|contract length|renewal date|sign(?:ed)? (?:by|the))\b",
                      r"\bwho else should\b", r"\breview the plan\b|\bcheck[- ]in\b|\bhow often\b")
 ASKS = _rx(r"\b(?:tell me|walk me through|let'?s (?:talk|start|move|turn|switch)|i'?d love to hear|curious)\b")
 HEADING = re.compile(
@@ -222,7 +266,7 @@ QUESTION_CUES: dict[str, re.Pattern] = {
                 r"\b(?:main |big |primary |business )?(?:goal|objective|outcome|priorit)\w*\b", r"\btrying to (?:achieve|accomplish|solve)\b",
                 r"\bwhat (?:do|would) you (?:want|need|like) (?:to )?(?:achieve|see|get)\b", r"\btwelve months from now\b|\ba year from now\b|\bwhy (?:now|did you buy)\b",
                 r"\bwhat (?:would|does) (?:a )?(?:win|good) look like\b"),
-    "measures": _rx(r"\bhow (?:will|would|do|can) you (?:know|tell|measure|track|prove)\b", r"\bmeasure\w*\b", r"\bmetrics?\b|\bkpis?\b|\bnumbers?\b",
+    "measures": _rx(r"\bhow (?:will|would|do|can) you (?:know|tell|measure|track|prove)\b", r"\bhow you(?:'d|'ll| would| will)? (?:know|tell|measure|prove)\b", r"\bmeasure\w*\b", r"\bmetrics?\b|\bkpis?\b|\bnumbers?\b",
                     r"\bbaseline\b|\btoday'?s number\b|\bwhere (?:is|are) (?:that|it|those|they) (?:today|now)\b", r"\bwhat would have to happen\b",
                     r"(?<!on )\btrack(?:s|ed|ing)?\b(?! record)", r"\bhow much\b|\bhow many\b|\bhow long\b"),
     "impediments": _rx(r"\bget in the way\b", r"\brisks?\b|\bblockers?\b|\bobstacles?\b|\bconcerns?\b|\bworr\w+\b|\bchallenges?\b|\bhurdles?\b",
@@ -232,6 +276,7 @@ QUESTION_CUES: dict[str, re.Pattern] = {
 
 
 _STRAIGHT = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+DECAY = {0: 1.0, 1: 0.85, 2: 0.6, 3: 0.35}  # how far a question's topic carries into the following turns
 
 
 @dataclass
@@ -241,7 +286,15 @@ class Sentence:
     b: int
     text: str
     order: int
-    adjacency: dict[str, float] = field(default_factory=dict)
+    adjacency: dict[str, float] = field(default_factory=dict)  # topic of the question it answers, decayed
+    qsim: dict[str, float] = field(default_factory=dict)  # that question's similarity to each topic, decayed
+    qidx: int = -1  # row of that question's vector
+    decay: float = 0.0
+    customer_since: int = 0  # customer turns since the question
+    turn_pos: int = 0  # sentence index inside its turn
+    call_pos: float = 0.0  # 0 at the start of the call, 1 at the end
+    first_answer: bool = False  # in the first customer turn after the question
+    notes: bool = False
     after_adoption_pitch: bool = False
     excluded: Optional[str] = None  # why this sentence can never be quoted
     scores: dict[str, float] = field(default_factory=dict)
@@ -292,33 +345,72 @@ def _last_question(text: str) -> str:
     """What a vendor turn asks: its question sentences (short text embeds fast)."""
     qs = [text[a:b] for a, b in sentence_spans(text)]
     last = max((i for i, q in enumerate(qs) if "?" in q), default=len(qs) - 1)
-    return " ".join(qs[max(0, last - 1) : last + 1])[-300:] or text[-300:]
+    return " ".join(qs[max(0, last - 2) : last + 1])[-300:] or text[-300:]
 
 
-def _one_topic(text: str) -> bool:
-    """The question's own words name one discovery topic, so its cue decides without the embedding."""
-    q = _last_question(text.translate(_STRAIGHT))
-    return sum(bool(QUESTION_CUES[k].search(q)) for k in TOPICS) == 1 and not OTHER_QUESTION.search(q)
+def _relative(sims: dict[str, float], temperature: float = 0.05) -> dict[str, float]:
+    """Similarities to the question topics as shares (softmax): which topic, not how similar overall."""
+    z = np.array(list(sims.values())) / temperature
+    e = np.exp(z - z.max())
+    return dict(zip(sims, (e / e.sum()).tolist()))
 
 
 def _cue_score(text: str, topic: str) -> float:
     return max((w for rx, w in CUES[topic] if rx.search(text)), default=0.0)
 
 
+@dataclass
+class Analysis:
+    """A call's customer sentences, the ones that may be quoted, and their feature rows."""
+
+    sentences: list[Sentence]
+    live: list[Sentence]
+    X: np.ndarray
+
+
 class EmbeddedExtractor:
-    """Deterministic, extractive: `EmbeddedExtractor().extract(t) -> Extraction`."""
+    """Deterministic, extractive: `EmbeddedExtractor().extract(t) -> Extraction`.
+
+    Each customer sentence gets P(goal | measures | impediments | none) from a small
+    learned classifier (`classifier.py`, weights in `assistant/data/extractor.npz`,
+    trained by `python -m eval.train_extractor`); the method's rules are hard filters
+    before it and the per-field selection after it.
+    """
 
     name = "embedded"
 
-    def __init__(self, _count: Optional[list[int]] = None) -> None:
+    def __init__(self, _count: Optional[list[int]] = None, model: Optional[SoftmaxModel] = None) -> None:
         self._count = _count  # the benchmark counts embedded texts here
+        self._model = model  # None: the shipped weights
+
+    @property
+    def model(self) -> SoftmaxModel:
+        return self._model or shipped()
 
     def extract(self, t: Transcript) -> Extraction:
+        return self.select(t, self.analyse(t))
+
+    def analyse(self, t: Transcript) -> Analysis:
+        """Everything that does not depend on the weights (the embedding is the costly part)."""
         sentences = self._sentences(t)
-        self._question_context(t, sentences)
+        qvecs = self._question_context(t, sentences)
         self._apply_rules(sentences)
-        self._score(sentences)
-        return self._select(t, sentences)
+        live = [s for s in sentences if not s.excluded]
+        vecs = _embed([s.text for s in live])
+        if self._count is not None:
+            self._count.append(len(live))
+        protos, _ = _prototype_vectors()
+        sims = {k: _sim(vecs, p) for k, p in protos.items()}
+        cues = {k: np.array([_cue_score(s.plain, k) for s in live]) for k in TOPICS}
+        X = features.matrix(live, vecs, qvecs, sims, cues)
+        return Analysis(sentences, live, X)
+
+    def select(self, t: Transcript, an: Analysis, model: Optional[SoftmaxModel] = None) -> Extraction:
+        model = model or self.model
+        P = model.proba(an.X)
+        for s, p in zip(an.live, P):
+            s.scores = {k: float(p[i]) for i, k in enumerate(CLASSES)}
+        return self._select(t, an.sentences, model.meta)
 
     # -- 1. customer sentences, as spans of their segments
     def _sentences(self, t: Transcript) -> list[Sentence]:
@@ -357,80 +449,96 @@ class EmbeddedExtractor:
                         s.excluded = s.excluded or "read aloud"
                     closed = re.search(r"[\"“][^\"”]+[\"”]", text[m.start() :])
                     reading = 0 if closed else 3
+        prev_seg, pos = -1, 0
+        for s in out:
+            pos = pos + 1 if s.seg == prev_seg else 0
+            prev_seg = s.seg
+            # how far into the call, in turns (not a share of its length: a short snippet is all "early")
+            s.turn_pos, s.call_pos, s.notes = pos, min(s.seg / CALL_TURNS, 1.0), notes
         return out
 
     # -- 2. which discovery question each customer sentence answers
-    def _question_context(self, t: Transcript, sentences: list[Sentence]) -> None:
+    def _question_context(self, t: Transcript, sentences: list[Sentence]) -> np.ndarray:
+        """Sets each sentence's question context; returns the vendor questions' vectors."""
         vendor = [i for i, seg in enumerate(t.segments) if t.role_of(seg.speaker) == "vendor"]
         notes = not vendor
         _, qprotos = _prototype_vectors()
-        # statements need no vector, nor questions whose wording names exactly one topic
-        asking = [i for i in vendor if ("?" in t.segments[i].text or ASKS.search(t.segments[i].text)) and not _one_topic(t.segments[i].text)]
+        asking = [i for i in vendor if "?" in t.segments[i].text or ASKS.search(t.segments[i].text)]
         qvecs = _embed([_last_question(t.segments[i].text) for i in asking])
         if self._count is not None:
             self._count.append(len(asking))
         qsims = {k: _sim(qvecs, p) for k, p in qprotos.items()}
-        sims = {k: np.zeros(len(vendor)) for k in TOPICS}
-        pos = {i: n for n, i in enumerate(vendor)}
-        for n, i in enumerate(asking):
-            for k in TOPICS:
-                sims[k][pos[i]] = qsims[k][n]
+        row = {i: n for n, i in enumerate(asking)}
         by_seg: dict[int, list[Sentence]] = {}
         for s in sentences:
             by_seg.setdefault(s.seg, []).append(s)
-        vendor_pos = {i: n for n, i in enumerate(vendor)}
         current: Optional[str] = None
-        turns_since = 0
+        qrow, qsim = -1, {k: 0.0 for k in QUESTION_PROTOTYPES}
+        vendor_since, customer_since = 99, 0  # vendor statements / customer turns since the topic question
         pitch = False
         for i, seg in enumerate(t.segments):
-            if i in vendor_pos:
-                topic = self._question_topic(seg.text, {k: float(sims[k][vendor_pos[i]]) for k in TOPICS})
-                if topic == "follow-up":
-                    turns_since = min(turns_since, 1)  # "And Kevin?": the same question, to someone else
-                elif topic == "statement":
-                    turns_since += 1
+            if i in row:
+                sims = {k: float(qsims[k][row[i]]) for k in QUESTION_PROTOTYPES}
+                topic = self._question_topic(seg.text, sims, current)
+                if topic == "follow-up" and current is not None:
+                    vendor_since = min(vendor_since, 1)  # "Say more?", "And Kevin?": the same question goes on
                     pitch = pitch or bool(ADOPTION.search(seg.text))
                 else:
-                    current, turns_since, pitch = topic, 0, bool(ADOPTION.search(seg.text))
+                    current = None if topic == "follow-up" else topic
+                    vendor_since, customer_since, pitch = 0, 0, bool(ADOPTION.search(seg.text))
+                    qrow, qsim = row[i], _relative(sims)
+            elif i in vendor:
+                vendor_since += 1  # a statement (a playback, a pitch) keeps the topic, a little weaker
+                pitch = pitch or bool(ADOPTION.search(seg.text))
             elif notes and len(seg.text.split()) <= 8 and (heading := HEADING.match(seg.text)):
-                current, turns_since = heading.lastgroup, 0
+                current, vendor_since, customer_since, qrow = heading.lastgroup, 0, 0, -1
+                qsim = {k: float(k == current) for k in QUESTION_PROTOTYPES}
             elif i in by_seg:
                 for s in by_seg[i]:
                     heading = HEADING.match(s.text)
                     if heading and len(s.text.split()) <= 8:
-                        current, turns_since = heading.lastgroup, 0
+                        current, vendor_since, customer_since, qrow = heading.lastgroup, 0, 0, -1
+                        qsim = {k: float(k == current) for k in QUESTION_PROTOTYPES}
                         s.excluded = "heading"
                         continue
+                    decay = DECAY.get(vendor_since, 0.0) * 0.9 ** min(customer_since, 8)
                     if current:
-                        s.adjacency[current] = {0: 1.0, 1: 0.85, 2: 0.6, 3: 0.35}.get(turns_since, 0.0)
-                    s.after_adoption_pitch = pitch and turns_since <= 1
+                        s.adjacency[current] = decay
+                    s.decay, s.qidx, s.first_answer = decay, qrow if decay else -1, customer_since == 0 and vendor_since == 0
+                    s.customer_since = customer_since
+                    s.qsim = {k: v * decay for k, v in qsim.items()}
+                    s.after_adoption_pitch = pitch and vendor_since <= 1
                 if any(_content_words(s.text) >= 3 for s in by_seg[i]):
-                    turns_since += 1
+                    customer_since += 1
+        return qvecs
 
     @staticmethod
-    def _question_topic(text: str, sims: dict[str, float]) -> Optional[str]:
-        """A topic, None (a question about something else), "follow-up" or "statement" (keeps the topic)."""
+    def _question_topic(text: str, sims: dict[str, float], current: Optional[str] = None) -> Optional[str]:
+        """A topic, None (a question about something else) or "follow-up" (keeps the current topic).
+
+        The vendor question's similarity to paraphrased prototype questions decides, helped by
+        its cue words; a question that resembles no topic clearly ("Say more?", "And that's
+        across all jobs?"), or a short one inside a topic ("What would help with that?"),
+        continues the one being discussed.
+        """
         text = text.translate(_STRAIGHT)
         qs = [text[a:b] for a, b in sentence_spans(text)]
-        questions = [q for q in qs if "?" in q or ASKS.search(q)]
-        if not questions:
-            return "statement"
+        questions = [q for q in qs if "?" in q or ASKS.search(q)] or qs[-1:]
         last_q = questions[-1]
-        if OTHER_QUESTION.search(last_q):
-            return None
-        best, best_score = None, 0.0
+        scores = {"other": sims.get("other", 0.0) + (0.15 if OTHER_QUESTION.search(last_q) else 0.0)}
         for k in TOPICS:
-            cue = 1.0 if QUESTION_CUES[k].search(last_q) else (0.8 if QUESTION_CUES[k].search(" ".join(qs[-3:])) else 0.0)
-            score = 0.5 * cue + (sims[k] if sims[k] else (0.3 if cue else 0.0))  # no vector: the cue decides
-            if score > best_score:
-                best, best_score = k, score
-        if best_score >= 0.6:
-            return best
-        if len(last_q.split()) <= 6:
-            return "follow-up"
-        return None
+            cue = 1.0 if QUESTION_CUES[k].search(last_q) else (0.5 if QUESTION_CUES[k].search(" ".join(qs[-3:])) else 0.0)
+            scores[k] = sims[k] + 0.2 * cue
+        ranked = sorted(scores, key=lambda k: -scores[k])
+        best, margin = ranked[0], scores[ranked[0]] - scores[ranked[1]]
+        if current is None and best != "other" and scores[best] >= 0.35:
+            return best  # nothing under discussion: the likeliest discovery topic starts
+        needed = 0.5 if current is not None and best != current and len(last_q.split()) <= 8 else 0.4
+        if scores[best] >= needed and margin >= 0.04:
+            return None if best == "other" else best
+        return "follow-up"
 
-    # -- 3. the method's rules
+    # -- 3. the method's rules: what a careful CSM never quotes, whatever the classifier says
     def _apply_rules(self, sentences: list[Sentence]) -> None:
         for s in sentences:
             if s.excluded:
@@ -444,76 +552,31 @@ class EmbeddedExtractor:
             elif ADOPTION.search(s.plain) and (NEGATIVE.search(s.plain) or s.after_adoption_pitch):
                 s.excluded = "pushed-back vendor metric"
 
-    # -- 4. scores per field
-    def _score(self, sentences: list[Sentence]) -> None:
-        live = [s for s in sentences if not s.excluded]
-        partial = {id(s): self._partial_scores(s) for s in live}
-        # embed only sentences the embedding could lift over a threshold (keeps long calls fast)
-        floor = min(THRESHOLD.values()) - EMB_WEIGHT * 0.7  # similarity rarely lifts a sentence by more
-        worth = [s for s in live if max(partial[id(s)].values()) >= floor]
-        protos, _ = _prototype_vectors()
-        vecs = _embed([s.text for s in worth])
-        if self._count is not None:
-            self._count.append(len(worth))
-        sims = {k: _sim(vecs, p) for k, p in protos.items()}
-        row = {id(s): n for n, s in enumerate(worth)}
-        for s in live:
-            n = row.get(id(s))
-            for k in TOPICS:
-                emb = 0.0 if n is None else float(np.clip((sims[k][n] - 0.15) / 0.4, 0.0, 1.0))
-                s.scores[k] = partial[id(s)][k] + EMB_WEIGHT * emb
-
-    @staticmethod
-    def _partial_scores(s: Sentence) -> dict[str, float]:
-        """Every part of the score except embedding similarity."""
-        has_number = bool(NUMBER.search(s.plain) or NUMBERISH.search(s.plain))
-        words = len(s.text.split())
-        out = {}
-        for k in TOPICS:
-            form = max((w for rx, w in FORMS[k] if rx.search(s.plain)), default=0.0)
-            if k == "measures":
-                form = (form + 0.15) if has_number else form * 0.3
-                if has_number and BASELINE.search(s.plain) and TARGET.search(s.plain):
-                    form += 0.15  # where it is today and where it must get to: the measure we want
-            if k == "measures" and NO_METRIC.search(s.plain):
-                form -= 0.2  # the absence of a number ("we don't track it") is not a measure
-            if k == "goal" and has_number and any(rx.search(s.plain) for rx, _ in FORMS["measures"]):
-                form -= 0.2  # a number with a target is a measure, not the goal
-            score = 0.35 * _cue_score(s.plain, k) + 0.4 * s.adjacency.get(k, 0.0) + form
-            if words < 7:
-                score -= 0.15
-            elif words < 11:
-                score -= 0.08
-            elif words >= 18:
-                score += 0.08  # answers to discovery questions are rarely short
-            if SMALL_TALK.search(s.plain):
-                score -= 0.3
-            out[k] = score
-        return out
-
-    # -- 5. choose, apply the revised-goal rule, say what was not answered
-    def _select(self, t: Transcript, sentences: list[Sentence]) -> Extraction:
-        live = [s for s in sentences if not s.excluded]
+    # -- 4. choose per field, apply the revised-goal rule, say what was not answered
+    def _select(self, t: Transcript, sentences: list[Sentence], meta: dict[str, float]) -> Extraction:
+        live = [s for s in sentences if not s.excluded and s.scores]
+        thr = {k: meta.get(f"thr_{k}", 0.5) for k in TOPICS}
         # a revised goal supersedes the earlier one
         revision = next(
-            (s.order for s in sentences if REVISION.search(s.plain) and any(x.order > s.order - 1 and x.scores.get("goal", 0) >= THRESHOLD["goal"] for x in live)),
+            (s.order for s in sentences if REVISION.search(s.plain) and any(x.order >= s.order and x.scores["goal"] >= thr["goal"] for x in live)),
             None,
         )
         chosen: dict[str, list[Sentence]] = {k: [] for k in TOPICS}
         for s in live:
             best = max(TOPICS, key=lambda k: s.scores[k])
-            if revision is not None and s.order < revision and s.scores["goal"] >= THRESHOLD["goal"] and best == "goal":
-                s.excluded = "superseded goal"
-                continue
-            if s.scores[best] >= THRESHOLD[best]:
-                chosen[best].append(s)
+            if best == "goal" and revision is not None and s.order < revision and s.scores["goal"] >= thr["goal"]:
+                continue  # superseded goal
+            chosen[best].append(s)
         fields: dict[str, list[Quote]] = {}
         unanswered: list[Unanswered] = []
         for k in TOPICS:
-            top = sorted(chosen[k], key=lambda s: -s.scores[k])[: CAPS[k]]
+            ranked = sorted(chosen[k], key=lambda s: -s.scores[k])
+            top = [s for s in ranked if s.scores[k] >= thr[k]][: CAPS[k]]
+            if not top and ranked and ranked[0].scores[k] >= meta.get(f"min_{k}", 1.0):
+                top = ranked[:1]  # a strong-enough candidate beats an empty field
             top.sort(key=lambda s: s.order)
             fields[k] = [self._quote(t.segments[s.seg], s) for s in top]
-            if not top or max(s.scores[k] for s in top) < STRONG:
+            if not top or max(s.scores[k] for s in top) < meta.get(f"strong_{k}", thr[k]):
                 unanswered.append(Unanswered(topic=k, follow_up=FOLLOW_UPS[k]))
         return Extraction(**fields, unanswered=unanswered)
 
@@ -522,13 +585,10 @@ class EmbeddedExtractor:
         return Quote(text=seg.text[s.a : s.b], speaker=seg.speaker, start=seg.start, end=seg.end)
 
     def explain(self, t: Transcript) -> list[Sentence]:
-        """Every customer sentence with its scores and any exclusion: for tuning and debugging."""
-        sentences = self._sentences(t)
-        self._question_context(t, sentences)
-        self._apply_rules(sentences)
-        self._score(sentences)
-        self._select(t, sentences)
-        return sentences
+        """Every customer sentence with its probabilities and any exclusion: for tuning and debugging."""
+        an = self.analyse(t)
+        self.select(t, an)
+        return an.sentences
 
 
 def bench(source: Optional[str] = None, words: int = 6000, repeats: int = 3) -> dict[str, float]:

@@ -1,0 +1,254 @@
+"""Train the embedded extractor's sentence classifier on the dev calls, and measure how it generalises.
+
+    python -m eval.train_extractor            # leave-one-call-out CV report, then fit on all dev calls and
+                                              # write assistant/data/extractor.npz (deterministic)
+    python -m eval.train_extractor --cv-only  # just the CV report
+    python -m eval.train_extractor --grid     # CV over a small grid of settings (for choosing the defaults)
+
+Only eval/calls/dev is ever read: held-out calls are for the final report, never for
+training or tuning. Generalisation is measured by leave-one-call-out cross-validation:
+for each dev call, the classifier is trained and its selection thresholds chosen on the
+other dev calls only (thresholds by an inner leave-one-out over those), then the call is
+scored with eval/score.py's matching rule.
+
+Labels: a customer sentence is a positive for a field when it overlaps a gold quote of
+that field; every other quotable customer sentence is "none", and sentences overlapping a
+must_not_extract string are "none" with extra weight (the hard negatives).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from assistant.extract import features
+from assistant.extract.classifier import CLASSES, SoftmaxModel, fit, shipped_path
+from assistant.extract.embedded import Analysis, EmbeddedExtractor
+from assistant.extract.grounding import TOPICS, ground
+from assistant.models import Hints, Transcript
+import eval.score
+from eval.score import Gold, check_call, find_calls, must_not_hits, recall_precision
+
+eval.score.words = lru_cache(maxsize=None)(eval.score.words)  # the matching rule, memoised for the threshold search
+
+DEV = Path(__file__).parent / "calls" / "dev"
+N_GENERIC = len(features.NAMES)
+EMB = slice(N_GENERIC, N_GENERIC + 384)
+QEMB = slice(N_GENERIC + 384, N_GENERIC + 768)
+
+
+@dataclass
+class Settings:
+    l2: float = 30.0
+    emb_scale: float = 1.0  # < 1 would regularise the 384 sentence-vector weights harder than the generic features
+    q_scale: float = 0.0  # the vendor question's own vector (0 = left out; its topic similarities stay)
+    pos_weight: float = 2.0
+    mustnot_weight: float = 3.0
+    steps: int = 300
+
+
+@dataclass
+class CallData:
+    name: str
+    t: Transcript
+    gold: Gold
+    an: Analysis
+    y: np.ndarray
+    w: np.ndarray
+
+
+def _span(gold_quote: str, t: Transcript, customers: set[str]) -> Optional[tuple[int, int, int]]:
+    for i, seg in enumerate(t.segments):
+        if seg.speaker in customers and gold_quote in seg.text:
+            a = seg.text.index(gold_quote)
+            return i, a, a + len(gold_quote)
+    return None
+
+
+def labels(an: Analysis, t: Transcript, gold: Gold, st: Settings) -> tuple[np.ndarray, np.ndarray]:
+    customers = set(gold.customer_speakers)
+    y = np.full(len(an.live), CLASSES.index("none"))
+    w = np.ones(len(an.live))
+    spans: list[tuple[int, tuple[int, int, int]]] = []
+    for ci, k in enumerate(TOPICS):
+        spans += [(ci, sp) for g in getattr(gold, k) if (sp := _span(g, t, customers))]
+    bad = [sp for g in gold.must_not_extract if (sp := _span(g, t, customers))]
+    for n, s in enumerate(an.live):
+        best = 0
+        for ci, (seg, a, b) in spans:
+            ov = min(b, s.b) - max(a, s.a)
+            if seg == s.seg and ov > 0 and ov * 2 >= min(b - a, s.b - s.a) and ov > best:
+                y[n], w[n], best = ci, st.pos_weight, ov
+        if not best and any(seg == s.seg and min(b, s.b) - max(a, s.a) > 0 for seg, a, b in bad):
+            w[n] = st.mustnot_weight
+    return y, w
+
+
+def load_calls(st: Settings) -> list[CallData]:
+    from assistant.pipeline import load_transcript
+
+    out = []
+    for call in find_calls([DEV]):
+        assert "heldout" not in call.dir.parts, call.dir  # never train on held-out calls
+        gold = check_call(call)
+        t = load_transcript(call.transcript, Hints(vendor=gold.vendor_speakers, call_date=gold.call_date))
+        an = EmbeddedExtractor(model=_NO_MODEL).analyse(t)
+        y, w = labels(an, t, gold, st)
+        out.append(CallData(call.name, t, gold, an, y, w))
+    return out
+
+
+_NO_MODEL = SoftmaxModel(np.zeros((1, 1)), np.zeros(1), np.zeros(1), np.ones(1), {})
+
+
+def train(calls: list[CallData], st: Settings, meta: Optional[dict[str, float]] = None) -> SoftmaxModel:
+    X = np.vstack([c.an.X for c in calls])
+    y = np.concatenate([c.y for c in calls])
+    w = np.concatenate([c.w for c in calls])
+    X = X.copy()
+    X[:, EMB] *= st.emb_scale
+    X[:, QEMB] *= st.q_scale
+    m = fit(X, y, w, l2=st.l2, steps=st.steps, standardise=N_GENERIC, meta=meta)
+    m.W[EMB] *= st.emb_scale  # fold the scales into the weights: the extractor feeds raw vectors
+    m.W[QEMB] *= st.q_scale
+    return m
+
+
+# ------------------------------------------------------------------ scoring and thresholds
+
+
+_PROBA: dict[tuple[int, int], np.ndarray] = {}  # (call, model) -> probabilities, while thresholds are searched
+
+
+def score(c: CallData, m: SoftmaxModel, fast: bool = False) -> dict[str, float]:
+    """The eval's numbers for one call. `fast` (threshold search): cached probabilities and no
+    grounding pass (the engine's quotes are exact sentence spans already)."""
+    key = (id(c), id(m.W))
+    P = _PROBA.get(key) if fast else None
+    if P is None:
+        P = m.proba(c.an.X)
+        if fast:
+            _PROBA[key] = P
+    for s, p in zip(c.an.live, P):
+        s.scores = {k: float(p[i]) for i, k in enumerate(CLASSES)}
+    ex = EmbeddedExtractor(model=m)._select(c.t, c.an.sentences, m.meta)
+    if not fast:
+        ex = ground(ex, c.t)
+    out: dict[str, float] = {}
+    for k in TOPICS:
+        out[f"R_{k}"], out[f"P_{k}"] = recall_precision(getattr(c.gold, k), [q.text for q in getattr(ex, k)])
+    out["mustnot"] = float(len(must_not_hits(ex, c.gold.must_not_extract)))
+    return out
+
+
+def mean(rows: list[dict[str, float]]) -> dict[str, float]:
+    return {k: float(np.mean([r[k] for r in rows])) if k != "mustnot" else float(sum(r[k] for r in rows)) for k in rows[0]}
+
+
+GRID = [round(x, 2) for x in np.arange(0.15, 0.81, 0.05)]
+
+
+RECALL_WEIGHT = 1.4  # the targets ask more of recall (0.9) than of precision (0.8)
+
+
+def choose_thresholds(calls: list[CallData], models: list[SoftmaxModel]) -> dict[str, float]:
+    """Per field, the threshold (and the floor under which an empty field stays empty) that
+    maximise RECALL_WEIGHT * mean recall + mean precision - must-not hits over `calls`, each
+    call scored with its own (out-of-fold) model; ties go to the lower threshold."""
+    meta: dict[str, float] = {f"thr_{k}": 0.5 for k in TOPICS} | {f"min_{k}": 1.0 for k in TOPICS}
+
+    def value(k: str, trial: dict[str, float]) -> float:
+        r = mean([score(c, _with_meta(m, trial), fast=True) for c, m in zip(calls, models)])
+        return RECALL_WEIGHT * r[f"R_{k}"] + r[f"P_{k}"] - 0.5 * r["mustnot"] / len(calls)
+
+    for k in TOPICS:
+        best, best_v = 0.5, -1e9
+        for thr in GRID:
+            v = value(k, {**meta, f"thr_{k}": thr})
+            if v > best_v + 1e-9:
+                best, best_v = thr, v
+        meta[f"thr_{k}"] = meta[f"strong_{k}"] = best
+        for floor in [g for g in GRID if g < best]:
+            v = value(k, {**meta, f"min_{k}": floor})
+            if v > best_v + 1e-9:
+                meta[f"min_{k}"], best_v = floor, v
+    return meta
+
+
+def _with_meta(m: SoftmaxModel, meta: dict[str, float]) -> SoftmaxModel:
+    return SoftmaxModel(m.W, m.b, m.mean, m.std, {**m.meta, **meta})
+
+
+def fit_with_thresholds(calls: list[CallData], st: Settings) -> SoftmaxModel:
+    """Thresholds from an inner leave-one-out over `calls`, weights from all of `calls`."""
+    inner = [train([d for d in calls if d is not c], st) for c in calls]
+    meta = choose_thresholds(calls, inner)
+    m = train(calls, st)
+    return _with_meta(m, {**meta, "l2": st.l2, "emb_scale": st.emb_scale, "q_scale": st.q_scale})
+
+
+def cross_validate(calls: list[CallData], st: Settings, nested: bool = True, log=print) -> dict[str, float]:
+    rows = []
+    if not nested:  # cheaper: thresholds from the out-of-fold predictions of the *other* calls
+        oof = [train([d for d in calls if d is not c], st) for c in calls]
+    for i, c in enumerate(calls):
+        rest = [d for d in calls if d is not c]
+        if nested:
+            m = fit_with_thresholds(rest, st)
+        else:
+            meta = choose_thresholds(rest, [oof[j] for j in range(len(calls)) if j != i])
+            m = _with_meta(oof[i], meta)
+        r = score(c, m)
+        rows.append(r)
+        log(f"  {c.name:28s} " + "  ".join(f"{k} {v:.2f}" for k, v in r.items()))
+    return mean(rows)
+
+
+def fmt(r: dict[str, float]) -> str:
+    return "  ".join(f"{k.split('_')[0]}({k.split('_')[1][:4]}) {r[k]:.2f}" for k in r if k != "mustnot") + f"  must-not {int(r['mustnot'])}"
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m eval.train_extractor")
+    ap.add_argument("--cv-only", action="store_true")
+    ap.add_argument("--grid", action="store_true")
+    ap.add_argument("--fast", action="store_true", help="CV thresholds from out-of-fold predictions instead of nested CV")
+    ap.add_argument("--out", type=Path, default=shipped_path())
+    args = ap.parse_args(argv)
+    st = Settings()
+    t0 = time.perf_counter()
+    calls = load_calls(st)
+    print(f"{len(calls)} dev calls, {sum(len(c.y) for c in calls)} quotable customer sentences "
+          f"({', '.join(f'{k} {sum(int((c.y == i).sum()) for c in calls)}' for i, k in enumerate(CLASSES))}); "
+          f"features in {time.perf_counter() - t0:.1f} s")
+    if args.grid:
+        for l2, es, qs, pw in [(1.0, 0.3, 0.0, 1.0), (3.0, 0.5, 0.0, 2.0), (10.0, 0.5, 0.0, 2.0), (3.0, 1.0, 0.0, 2.0),
+                               (3.0, 0.2, 0.0, 2.0), (3.0, 0.5, 0.3, 2.0), (3.0, 0.5, 0.0, 4.0), (30.0, 1.0, 0.0, 2.0)]:
+            s = Settings(l2=l2, emb_scale=es, q_scale=qs, pos_weight=pw)
+            for c in calls:
+                c.y, c.w = labels(c.an, c.t, c.gold, s)
+            r = cross_validate(calls, s, nested=False, log=lambda *_: None)
+            print(f"l2 {l2:<5} emb {es:<4} q {qs:<4} pos {pw:<4} | {fmt(r)}", flush=True)
+        return 0
+    print("leave-one-call-out CV (train + thresholds on the other dev calls):")
+    r = cross_validate(calls, st, nested=not args.fast)
+    print(f"CV mean: {fmt(r)}")
+    if args.cv_only:
+        return 0
+    m = fit_with_thresholds(calls, st)
+    m.save(args.out)
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB): " + ", ".join(f"{k} {v:g}" for k, v in sorted(m.meta.items())))
+    print(f"dev fit: {fmt(mean([score(c, m) for c in calls]))}")
+    print(f"total {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
