@@ -575,20 +575,33 @@ class EmbeddedExtractor:
             if not top and ranked and ranked[0].scores[k] >= meta.get(f"min_{k}", 1.0):
                 top = ranked[:1]  # a strong-enough candidate beats an empty field
             top.sort(key=lambda s: s.order)
-            fields[k] = [self._quote(t.segments[s.seg], s) for s in top]
+            fields[k] = [self._quote(t.segments[run[0].seg], run[0], run[-1]) for run in _runs(top)]
             if not top or max(s.scores[k] for s in top) < meta.get(f"strong_{k}", thr[k]):
                 unanswered.append(Unanswered(topic=k, follow_up=FOLLOW_UPS[k]))
         return Extraction(**fields, unanswered=unanswered)
 
     @staticmethod
-    def _quote(seg: Segment, s: Sentence) -> Quote:
-        return Quote(text=seg.text[s.a : s.b], speaker=seg.speaker, start=seg.start, end=seg.end)
+    def _quote(seg: Segment, s: Sentence, last: Optional[Sentence] = None) -> Quote:
+        return Quote(text=seg.text[s.a : (last or s).b], speaker=seg.speaker, start=seg.start, end=seg.end)
 
     def explain(self, t: Transcript) -> list[Sentence]:
         """Every customer sentence with its probabilities and any exclusion: for tuning and debugging."""
         an = self.analyse(t)
         self.select(t, an)
         return an.sentences
+
+
+def _runs(chosen: list[Sentence], longest: int = 2) -> list[list[Sentence]]:
+    """Chosen sentences that follow each other in one turn become one quote (up to `longest`
+    sentences): one answer told in two sentences is one piece of evidence, not two."""
+    runs: list[list[Sentence]] = []
+    for s in chosen:
+        prev = runs[-1][-1] if runs else None
+        if prev and prev.seg == s.seg and s.order == prev.order + 1 and len(runs[-1]) < longest:
+            runs[-1].append(s)
+        else:
+            runs.append([s])
+    return runs
 
 
 def bench(source: Optional[str] = None, words: int = 6000, repeats: int = 3) -> dict[str, float]:
