@@ -21,8 +21,11 @@ import datetime as dt
 import re
 from typing import Optional
 
-from .extract.grounding import FOLLOW_UPS, sentence_spans
+from .extract.grounding import FOLLOW_UPS, clause_spans, normalise, sentence_spans
+from .metrics import QTY, TIME, Metric, metric_spans, parse_baseline_target, read_metric
 from .models import Dependency, Extraction, Measure, Milestone, Plan, Quote, Transcript
+
+__all__ = ["clean", "compose", "customer_name", "parse_baseline_target", "quote_label", "resolve_date", "review_date"]
 
 MAX_GOAL_SENTENCES = 3
 MAX_MEASURES = 4
@@ -147,93 +150,149 @@ def resolve_date(text: str, call_date: dt.date) -> Optional[dt.date]:
 
 # ---------------------------------------------------------------- measures
 
-_QTY = (
-    r"(?:[$€£]\s?\d[\d,.]*\s?(?:k|m|mm|million|thousand|billion)?|\d+(?:[.,]\d+)*(?:\s?(?:%|percent|k\b|x\b))?"
-    r"(?:\s(?:business\s|working\s|calendar\s)?(?:days?|hours?|minutes?|weeks?|months?|points?|people|tickets|invoices|calls|errors))?"
-    r"|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
-    r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?\s(?:percent|days?|hours?|minutes?|weeks?|points?|people))"
-)
+
+def _sub_quote(q: Quote, a: int, b: int) -> Quote:
+    """The part of a quote that states one metric: still an exact substring of the same segment."""
+    return Quote(text=q.text[a:b], speaker=q.speaker, start=q.start, end=q.end)
 
 
-def parse_baseline_target(text: str) -> tuple[Optional[str], Optional[str]]:
-    """Baseline and target as the customer stated them ("from 12 days to 5", "currently about 40%")."""
-    s = " ".join(text.split())
-    if m := re.search(rf"\bfrom\s+(?:about\s+|around\s+|roughly\s+)?({_QTY})\s+(?:down\s+|up\s+)?to\s+(?:about\s+|around\s+|under\s+|below\s+)?({_QTY})", s, re.I):
-        return m[1].strip(), m[2].strip()
-    baseline = target = None
-    if m := re.search(
-        rf"(?:\b(?:currently|today|right now|at the moment|these days|now|average|averages|sits at|we'?re at|it'?s at)\b[^.;]{{0,40}}?|\b(?:is|are|runs?|sits?|sitting|takes?|averages?|'re|was|were)\s+(?:(?:about|around|roughly|at|nearly|almost|over|currently)\s+)*)({_QTY})",
-        s,
-        re.I,
-    ):
-        baseline = m[1].strip()
-    if m := re.search(
-        rf"\b((?:under|below|above|over|at least|less than|more than|fewer than|no more than|down to|up to|back (?:at|to|above|below|under)|to|by|within)\s+(?:about\s+)?{_QTY})",
-        s[m.end() if m else 0 :] if baseline else s,
-        re.I,
-    ):
-        target = m[1].strip()
-    if baseline and target and baseline in target:
-        baseline = None
-    if m2 := re.search(rf"\b(?:target|goal) (?:is|of|would be)\s+(?:about\s+)?({_QTY})", s, re.I):
-        target = m2[1].strip()
-    return baseline, target
-
-
-def _measures(extraction: Extraction) -> list[Measure]:
-    ranked = sorted(
-        enumerate(extraction.measures),
-        key=lambda iq: (-sum(x is not None for x in parse_baseline_target(iq[1].text)), iq[0]),
-    )
-    chosen = sorted(ranked[:MAX_MEASURES], key=lambda iq: iq[0])
-    out = []
-    for _, q in chosen:
-        baseline, target = parse_baseline_target(q.text)
-        out.append(Measure(text=clean(q.text), baseline=baseline, target=target, quote=q))
+def _metrics(extraction: Extraction) -> list[tuple[Metric, Quote]]:
+    """Every metric the customer stated, one per measure: a quote holding two numbers gives two."""
+    out: list[tuple[Metric, Quote]] = []
+    seen: set[str] = set()
+    for q in extraction.measures:
+        spans = metric_spans(q.text)
+        for a, b in spans:
+            m = read_metric(q.text, a, b)
+            key = m.line().lower()
+            if key not in seen:
+                seen.add(key)
+                out.append((m, q if len(spans) == 1 else _sub_quote(q, a, b)))
     return out
+
+
+def _measures(metrics: list[tuple[Metric, Quote]]) -> list[tuple[Metric, Measure]]:
+    """At most four, those with a baseline and a target first, in the order the customer said them."""
+    ranked = sorted(range(len(metrics)), key=lambda i: (-sum(x is not None for x in (metrics[i][0].baseline, metrics[i][0].target)), i))
+    return [
+        (m, Measure(text=m.line(), baseline=m.baseline, target=m.target, quote=q))
+        for m, q in (metrics[i] for i in sorted(ranked[:MAX_MEASURES]))
+    ]
 
 
 # ---------------------------------------------------------------- goal
 
+_GOAL_PREAMBLE = re.compile(
+    r"^(?:(?:i'll|i will|let me) (?:say it|be honest|put it)[^,.]{0,20}|to be honest|the honest answer|see|look|okay|well)[,.:]\s+",
+    re.I,
+)
+_ASIDE = re.compile(r",\s*(?:the way i'd put it|i guess|i think|i would say|i'd say|honestly|how do you say|let's say)\s*,", re.I)
+_TAIL_ON = re.compile(r"^(?:because|which|that|so that|whereas|although|though|or|nor|plus)\b", re.I)
+
 
 def _goal(extraction: Extraction) -> str:
+    """At most three of the customer's goal sentences, trimmed; a tail ("That the cash comes
+    in faster", "Because ...") joins the sentence it continues instead of standing alone."""
     if not extraction.goal:
         return f"Goal not yet stated by the customer — ask: {FOLLOW_UPS['goal']}"
     sentences: list[str] = []
     for q in extraction.goal:
         for s in _sentences(q.text):
+            s = _ASIDE.sub("", _GOAL_PREAMBLE.sub("", _LEADING.sub("", " ".join(s.split()))))
             c = clean(s)
-            if len(c.split()) >= 3 and c not in sentences:
+            if len(c.split()) < 3 or c in sentences:
+                continue
+            if _TAIL_ON.match(s) and sentences:
+                sentences[-1] = sentences[-1].rstrip(".!?") + ", " + c[0].lower() + c[1:]
+            else:
                 sentences.append(c)
     return " ".join(sentences[:MAX_GOAL_SENTENCES]) or clean(extraction.goal[0].text)
 
 
 # ---------------------------------------------------------------- milestones
 
+_WISH_LEAD = re.compile(
+    r"^(?:(?:ideally|then|and|so|but|also|if|either|right|okay|yeah|honestly|basically)\b[,]?\s*)*"
+    r"(?:(?:what )?(?:i|we|the board|they|our \w+)(?:['’](?:d|ll))?\s+(?:(?:really|definitely|would|will|also|still|either)\s+)*"
+    r"(?:want|need|like|love|have|has|hope|must|should|expect)(?:s|ed)?\s+(?:to\s+)?(?:(?:be able to|see|have)\s+)?|"
+    r"success(?: for me)? (?:is|would be|will be) (?:that |when )?|what i want[\w ]{0,30}? is (?:that |for )?)?",
+    re.I,
+)
+_CUT = re.compile(r",\s|\s(?:so|because|which|but|and then|or)\s", re.I)
+_NOT_A_MILESTONE = re.compile(
+    r"\b(?:until|busy|freeze|frozen|migration|bidding|audit from|vacation|holiday|blackout|full tilt|stretched|slammed|swamped|crunch)\b", re.I
+)
+_BAD_START = re.compile(r"^(?:for|by|before|after|in|at|on|to|of|from|during|let's|let us|them|it|that|this|those|these|which|what|when|if)\b", re.I)
+_BAD_END = re.compile(r"\b(?:one|ones|too|are|is|was|were|be|the|a|an|to|of|and|or|it)$", re.I)
 
-def _milestones(extraction: Extraction, t: Transcript, call_date: dt.date) -> list[Milestone]:
+
+def outcome_phrase(clause: str) -> Optional[str]:
+    """"Ideally the integration is tested in March so we're ready" -> "The integration is tested":
+    the customer's words for what is true by the date, without the date and the wish around it."""
+    c = " ".join(clean(clause).rstrip(".!?").split())
+    if "?" in clause:
+        return None
+    bare = re.sub(r"^(?:next|this) (?:year|month|quarter|week)\b,?\s*", "", TIME.sub("", c), flags=re.I)
+    bare = _WISH_LEAD.sub("", bare.strip(" ,")).strip(" ,")
+    if m := _CUT.search(bare):
+        bare = bare[: m.start()]
+    bare = re.sub(r"\s+(?:by|before|in|at|on|until|of|the|and|for)$", "", " ".join(bare.split()).strip(" ,"), flags=re.I)
+    if len(bare.split()) < 2:
+        c2 = _WISH_LEAD.sub("", c).strip(" ,")
+        bare = c2 if 2 <= len(c2.split()) <= 10 else ""
+    if not bare or len(bare.split()) > 12 or _BAD_START.match(bare) or _BAD_END.search(bare):
+        return None
+    return bare[0].upper() + bare[1:]
+
+
+def _milestone_from_measure(m: Metric) -> Optional[str]:
+    """"DSO in the low forties", "Invoice errors below 2%": the measure's name and target."""
+    if not (m.name and m.target):
+        return None
+    name = re.sub(r"^(?:our|the|my)\s+", "", m.name, flags=re.I)
+    name = name[0].upper() + name[1:]
+    target = m.target if re.match(r"(?:under|below|above|over|at|less|more|fewer|no more|down|up|back|within|in|by|to)\b", m.target, re.I) else f"at {m.target}"
+    return f"{name} {target}"
+
+
+def _milestones(extraction: Extraction, measures: list[tuple[Metric, Measure]], t: Transcript, call_date: dt.date) -> list[Milestone]:
     found: list[Milestone] = []
     seen: set[str] = set()
 
-    def add(date: Optional[dt.date], text: str) -> None:
-        key = text.lower()
-        if key not in seen and date is not None and date >= call_date:
-            seen.add(key)
-            found.append(Milestone(date=date, text=text))
+    def add(date: Optional[dt.date], text: Optional[str]) -> None:
+        if not text or date is None or date < call_date:
+            return
+        key = normalise(text)
+        if key in seen or any(key in normalise(m.text) for _, m in measures):
+            return
+        if any(f.date == date and (key in normalise(f.text) or normalise(f.text) in key) for f in found):
+            return
+        seen.add(key)
+        found.append(Milestone(date=date, text=text))
 
-    for q in extraction.measures + extraction.goal:
-        for s in _sentences(q.text):
-            d = resolve_date(s, call_date)
-            if d:
-                add(d, clean(s))
-    # other dated outcomes the customer named ("before the audit in September")
-    for seg in t.customer_segments():
-        for s in _sentences(seg.text):
-            if "?" in s or not re.search(r"\b(?:need|want|have to|must|should|goal|live|ready|done|in place|before|by)\b", s, re.I):
+    for metric, m in measures:  # the measures' own time frames
+        if metric.when:
+            add(resolve_date(metric.when, call_date), _milestone_from_measure(metric))
+    measured = [q.text for q in extraction.measures]
+    blocked = [q.text for q in extraction.impediments]
+    sources = [(q.text, False) for q in extraction.goal] + [
+        (s, True) for seg in t.customer_segments() for s in _sentences(seg.text)
+    ]
+    for text, needs_cue in sources:  # other dated outcomes the customer named ("first region live before peak")
+        for s in _sentences(text):
+            if "?" in s or any(s in q or q in s for q in blocked):
                 continue
-            d = resolve_date(s, call_date)
-            if d and not re.search(r"\b(?:until|busy|freeze|frozen|migration)\b", s, re.I):
-                add(d, clean(s))
+            in_measure = any(s in q or q in s for q in measured)  # its numbers are on the page already
+            if needs_cue and not re.search(r"\b(?:need|want|have to|must|should|goal|live|ready|done|in place|before|by)\b", s, re.I):
+                continue
+            if _NOT_A_MILESTONE.search(s):
+                continue
+            for a, b in clause_spans(s, 0, len(s)):
+                if in_measure and QTY.search(s[a:b]):
+                    continue
+                d = resolve_date(s[a:b], call_date)
+                if d:
+                    add(d, outcome_phrase(s[a:b]))
     found.sort(key=lambda m: m.date or dt.date.max)
     if not found:
         found.append(Milestone(date=None, text="Baseline for each measure agreed with the customer and recorded."))
@@ -355,10 +414,11 @@ def compose(extraction: Extraction, t: Transcript, call_date: Optional[dt.date] 
     """The one page: goal, measures, milestones, dependencies, review date."""
     call_date = call_date or dt.date.today()
     review = review_date(t, call_date)
+    measures = _measures(_metrics(extraction))
     return Plan(
         goal=_goal(extraction),
-        measures=_measures(extraction),
-        milestones=_milestones(extraction, t, call_date),
+        measures=[m for _, m in measures],
+        milestones=_milestones(extraction, measures, t, call_date),
         dependencies=_dependencies(extraction, t, review),
         review_date=review,
     )
