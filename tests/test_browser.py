@@ -198,6 +198,21 @@ def test_recording_to_plan_edit_chat_undo_role_play_and_export(browser, server, 
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     assert outside == [], f"the page fetched from outside the server: {outside[:5]}"
+
+    # a link to the plan (Slack's "Open in web app": /?plan=ID) opens it on page load; an unknown id says so
+    from assistant.store import Store
+
+    plan_id = Store(data_dir=server.data_dir).list_calls(limit=1)[0].plan_id
+    linked = context.new_page()
+    linked.goto(f"{server.url}/?plan={plan_id}")
+    linked.wait_for_selector("#cp-status")
+    wait_version(linked, 6, timeout=30_000)
+    assert linked.input_value("#cp-goal textarea") == page.input_value("#cp-goal textarea")
+    assert "52 days" in linked.locator("#cp-measures").inner_text()
+    linked.goto(f"{server.url}/?plan=plan0000dead")
+    linked.wait_for_selector("#cp-status")
+    linked.wait_for_selector("#cp-status >> text=No plan plan0000dead here", timeout=30_000)
+    assert linked.input_value("#cp-goal textarea") == ""
     context.close()
 
 
