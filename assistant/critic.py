@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 
+from typing import Optional
+
 from .extract.grounding import normalise, sentence_spans
-from .models import Critique, Extraction, Plan
+from .metrics import metric_spans, read_metric
+from .models import Critique, Extraction, Plan, Transcript
 
 MAX_GOAL_SENTENCES = 3
 MAX_MEASURES = 4
@@ -30,6 +33,10 @@ ADOPTION_METRIC = re.compile(
     re.I,
 )
 _NOT_STATED = "Goal not yet stated"
+# the vendor's vocabulary: a goal about "the platform" is the vendor's goal, not the customer's
+PRODUCT_WORDS = re.compile(
+    r"\b(?:the|your|our) (?:platform|tool|software|product|solution|system|app|modules?|features?|dashboards?)\b", re.I
+)
 
 
 def _sentences(text: str) -> int:
@@ -45,8 +52,26 @@ def _in_customer_words(goal: str, extraction: Extraction) -> bool:
     return sum(w in said for w in words) / len(words) >= 0.8
 
 
-def review(plan: Plan, extraction: Extraction) -> list[Critique]:
-    """Findings in page order; an empty list means the draft keeps every rule."""
+def _content(text: str) -> set[str]:
+    return {w for w in normalise(text).split() if len(w) > 3}
+
+
+def _metrics_in(text: str) -> int:
+    """How many separate metrics, each with a number, one measure line holds (left of any
+    "→", which separates a line's own baseline from its target)."""
+    text = text.split("→")[0]
+    return sum(1 for a, b in metric_spans(text) if (m := read_metric(text, a, b)).baseline or m.target)
+
+
+def _restates(measure: str, goal: str) -> bool:
+    """Most of the measure's words are the goal's: it repeats the goal instead of saying how to know."""
+    words = _content(measure)
+    return len(words) >= 4 and len(words & _content(goal)) / len(words) >= 0.75
+
+
+def review(plan: Plan, extraction: Extraction, transcript: Optional[Transcript] = None) -> list[Critique]:
+    """Findings in page order; an empty list means the draft keeps every rule. With the
+    transcript, the goal is also checked for the vendor's company and product names."""
     out: list[Critique] = []
 
     def flag(section: str, problem: str, suggestion: str) -> None:
@@ -70,6 +95,11 @@ def review(plan: Plan, extraction: Extraction) -> list[Critique]:
         if ADOPTION_METRIC.search(plan.goal):
             flag("goal", "The goal is a product-adoption target, which is the vendor's metric.",
                  "Say what the business gains when people use the product (time, money, quality) in the customer's words.")
+        names = sorted(n for n in _vendor_names(transcript) if re.search(rf"\b{re.escape(n)}\b", plan.goal))
+        if names or PRODUCT_WORDS.search(plan.goal):
+            said = ", ".join(f"'{n}'" for n in names) or f"'{PRODUCT_WORDS.search(plan.goal)[0]}'"  # type: ignore[index]
+            flag("goal", f"The goal names the vendor or its product ({said}); the customer's goal is about their business.",
+                 "Say what changes for the customer's business, without our product in the sentence.")
 
     # measures
     if not plan.measures:
@@ -86,6 +116,12 @@ def review(plan: Plan, extraction: Extraction) -> list[Critique]:
         if ACTIVITY.search(m.text):
             flag("measures", f"{label} measures an activity, not an outcome.",
                  "Measure the result the activity should produce (e.g. days to close), not that it happened.")
+        if (n := _metrics_in(m.text)) > 1:
+            flag("measures", f"{label} holds {n} metrics in one run-on line.",
+                 "Split it: one measure per number, each with its own baseline and target.")
+        if not (m.baseline or m.target) and not plan.goal.startswith(_NOT_STATED) and _restates(m.text, plan.goal):
+            flag("measures", f"{label} restates the goal instead of saying how you will know.",
+                 "Replace it with the number that shows the goal is met, with where it is today and the target.")
         missing = [x for x, v in (("baseline", m.baseline), ("target", m.target)) if not v]
         if missing:
             flag("measures", f"{label} has no {' or '.join(missing)}.",
@@ -102,6 +138,13 @@ def review(plan: Plan, extraction: Extraction) -> list[Critique]:
         if ACTIVITY.search(ms.text):
             flag("milestones", f"{label} is an activity posing as an outcome.",
                  "Phrase it as what is true for the business by then (e.g. 'first invoices sent within two days').")
+        said = normalise(ms.text)
+        if len(said.split()) >= 4 and any(
+            said == normalise(m.text) or normalise(m.text) in said or (m.quote and normalise(m.quote.text) in said)
+            for m in plan.measures
+        ):
+            flag("milestones", f"{label} repeats a measure word for word.",
+                 "Say what is true by this date in a few words (e.g. 'DSO under 40 days'), not the measure again.")
 
     # dependencies
     if not any(d.owner == "customer" for d in plan.dependencies):
@@ -116,6 +159,12 @@ def review(plan: Plan, extraction: Extraction) -> list[Critique]:
         if u.topic == "impediments" and not extraction.impediments:
             flag("impediments", "Nobody asked (or answered) what could get in the way.", f"Ask: \"{u.follow_up}\"")
     return out
+
+
+def _vendor_names(t: Optional[Transcript]) -> set[str]:
+    from .plan import vendor_names
+
+    return vendor_names(t) if t is not None else set()
 
 
 def _short(text: str, n: int = 60) -> str:

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+from . import render
 from .errors import InputError
 from .models import Draft, Measure
 from .plan import quote_label
@@ -57,14 +58,12 @@ def export_to(draft: Draft, fmt: Format, out: Path, *, internal: bool = False) -
 
 
 def title(draft: Draft) -> str:
-    customers = [s.name for s in draft.transcript.speakers if s.role == "customer"]
-    when = draft.call_date.isoformat() if draft.call_date else "undated call"
-    return f"Success plan — {', '.join(customers) or 'customer'} ({when})"
+    return render.plan_title(draft)
 
 
 def measure_line(m: Measure) -> tuple[str, str]:
-    """(what, 'baseline → target')"""
-    return m.text, f"{m.baseline or '?'} → {m.target or '?'}"
+    """(what, 'baseline → target'); the second part empty when the line already says both."""
+    return m.text, "" if render.measure_line(m) == m.text else f"{m.baseline or '?'} → {m.target or '?'}"
 
 
 def quote_text(m: Measure) -> str:
@@ -107,7 +106,8 @@ def _docx(draft: Draft, internal: bool) -> bytes:
         what, span = measure_line(m)
         para = doc.add_paragraph(style="List Bullet")
         para.add_run(what).bold = True
-        para.add_run(f"  ({span})")
+        if span:
+            para.add_run(f"  ({span})")
         if m.quote:
             q = doc.add_paragraph()
             q.paragraph_format.left_indent = Pt(18)
@@ -224,7 +224,7 @@ def _pdf(draft: Draft, internal: bool) -> bytes:
         body("None stated yet; to agree at the next conversation.", color=GREY)
     for m in p.measures:
         what, span = measure_line(m)
-        bullet(f"**{_md_escape(what)}**  ({_md_escape(span)})", markdown=True)
+        bullet(f"**{_md_escape(what)}**" + (f"  ({_md_escape(span)})" if span else ""), markdown=True)
         if m.quote:
             body(quote_text(m), size=9, color=GREY, indent=5)
         pdf.ln(0.8)

@@ -48,7 +48,6 @@ _SPAN = (
 QTY = re.compile(
     rf"{_CURRENCY}|{_RATE}|{_SPAN}|(?:{_RANGE}){_UNIT}|{_DIGITS}(?:\sand a half)?", re.I
 )
-_BARE_WORD = re.compile(rf"\b{_WORDNUM}\b", re.I)  # "down to ten": a bare spelled number, after a comparator only
 _NOT_A_QTY = re.compile(rf"(?:\b{_MONTH}\s+$|\b(?:q|p|day|tier|level|page)\s?-?$|\bmid-$)", re.I)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
@@ -79,7 +78,7 @@ TIME = re.compile(
     re.I,
 )
 
-_CLAUSE = re.compile(r"[,;:]\s+|\s+[-–—]+\s+|\s+(?=(?:and|but|while|whereas)\s)", re.I)
+_CLAUSE = re.compile(r"[,;:]\s+|\s+[-–—]+\s+|\s+(?=(?:and|but|while|whereas)\s(?!a half))", re.I)
 _LEAD = re.compile(
     r"^(?:(?:and|but|so|then|also|plus|um+|uh+|yeah|okay|honestly|right now|now|today|currently|on average|"
     r"last (?:year|season|month|quarter|cycle)|this year|at the moment|these days|downstream of that)\b[,]?\s*)+",
@@ -87,7 +86,8 @@ _LEAD = re.compile(
 )
 _CONTINUES = re.compile(
     r"^(?:which|that|it|it's|its|this|those|these|they|them|he|she|in|at|by|to|from|for|with|of|on|within|about|"
-    r"around|roughly|what|where|when|who|because|since|so|than|more|less|plus|not|down|up|or|" + _WORD + r")\b|^\d",
+    r"around|roughly|what|where|when|who|because|since|so|than|more|less|plus|not|down|up|or|under|below|above|over|"
+    r"back|at least|no more|target\w*|" + _WORD + r")\b|^\d",
     re.I,
 )
 _BENCHMARK = re.compile(r"\b(?:industry|sector|market|peer|benchmark)\b", re.I)

@@ -52,7 +52,7 @@ def draft_transcript(
     extraction, engine, notes = extract(transcript, hints, settings)  # grounded inside
     progress("plan", 0, 1)
     the_plan = plan.compose(extraction, transcript, hints.call_date)
-    critique = critic.review(the_plan, extraction)
+    critique = critic.review(the_plan, extraction, transcript)
     progress("suggest", 0, 1)
     suggestions = knowledge.suggest(extraction, the_plan, settings=settings)
     progress("done", 1, 1)

@@ -140,6 +140,9 @@ def resolve_date(text: str, call_date: dt.date) -> Optional[dt.date]:
         if re.search(rf"next\s+{m[1]}", s) and month <= call_date.month:
             year = call_date.year + 1
         return _end_of_month(year, month)
+    if m := re.search(rf"\b(?:go-?live|launch|live)\b[^.,;]{{0,20}}\b(?:is|be|in)\s+{_MONTH}", s):  # "the go-live is September"
+        month = MONTHS[m[1].rstrip(".")]
+        return _end_of_month(call_date.year if month >= call_date.month else call_date.year + 1, month)
     if re.search(r"\bend of next year\b", s):
         return dt.date(call_date.year + 1, 12, 31)
     if re.search(r"\b(?:end of (?:the |this )?year|year[- ]end|by december)\b", s):
@@ -222,7 +225,7 @@ _CUT = re.compile(r",\s|\s(?:so|because|which|but|and then|or)\s", re.I)
 _NOT_A_MILESTONE = re.compile(
     r"\b(?:until|busy|freeze|frozen|migration|bidding|audit from|vacation|holiday|blackout|full tilt|stretched|slammed|swamped|crunch)\b", re.I
 )
-_BAD_START = re.compile(r"^(?:for|by|before|after|in|at|on|to|of|from|during|let's|let us|them|it|that|this|those|these|which|what|when|if)\b", re.I)
+_BAD_START = re.compile(r"^(?:\d|under|below|over|above|for|by|before|after|in|at|on|to|of|from|during|let's|let us|them|it|that|this|those|these|which|what|when|if)\b", re.I)
 _BAD_END = re.compile(r"\b(?:one|ones|too|are|is|was|were|be|the|a|an|to|of|and|or|it)$", re.I)
 
 
@@ -232,6 +235,7 @@ def outcome_phrase(clause: str) -> Optional[str]:
     c = " ".join(clean(clause).rstrip(".!?").split())
     if "?" in clause:
         return None
+    when = TIME.search(c) or re.search(r"\b(?:next|this) (?:year|month|quarter|week)\b|\bend of \w+", c, re.I)
     bare = re.sub(r"^(?:next|this) (?:year|month|quarter|week)\b,?\s*", "", TIME.sub("", c), flags=re.I)
     bare = _WISH_LEAD.sub("", bare.strip(" ,")).strip(" ,")
     if m := _CUT.search(bare):
@@ -242,6 +246,8 @@ def outcome_phrase(clause: str) -> Optional[str]:
         bare = c2 if 2 <= len(c2.split()) <= 10 else ""
     if not bare or len(bare.split()) > 12 or _BAD_START.match(bare) or _BAD_END.search(bare):
         return None
+    if when and when[0].lower() not in bare.lower():  # the customer's own words for the date stay with it
+        bare += " " + when[0][0].lower() + when[0][1:]
     return bare[0].upper() + bare[1:]
 
 
@@ -283,7 +289,7 @@ def _milestones(extraction: Extraction, measures: list[tuple[Metric, Measure]], 
             if "?" in s or any(s in q or q in s for q in blocked):
                 continue
             in_measure = any(s in q or q in s for q in measured)  # its numbers are on the page already
-            if needs_cue and not re.search(r"\b(?:need|want|have to|must|should|goal|live|ready|done|in place|before|by)\b", s, re.I):
+            if needs_cue and not re.search(r"\b(?:need|want|have to|must|should|goal|live|ready|done|in place|before|by|go|goes|launch\w*|start\w*)\b", s, re.I):
                 continue
             if _NOT_A_MILESTONE.search(s):
                 continue
@@ -431,3 +437,106 @@ def quote_label(q: Quote) -> str:
     m, s = divmod(int(q.start), 60)
     h, m = divmod(m, 60)
     return f"{q.speaker} [{h}:{m:02d}:{s:02d}]" if h else f"{q.speaker} [{m:02d}:{s:02d}]"
+
+
+# ---------------------------------------------------------------- whose plan
+
+_GENERIC_LABEL = re.compile(
+    r"^(?:speaker|spk|channel|participant|guest|caller|customer|client|user|person|voice|unknown|notes?|attendee|"
+    r"interviewee|s)[\s_#-]*\w{0,3}$",
+    re.I,
+)
+_COMPANY = r"((?:[A-Z][\w&'’.-]*)(?:\s+(?:(?:[A-Z][\w&'’.-]*)|&|of|and|de|du))*)"
+_NOT_COMPANY = re.compile(
+    rf"^(?:{'|'.join(m for m in MONTHS if len(m) > 3)}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"christmas|thanksgiving|easter|q[1-4]|i|the|this|that|our|my|it)$",
+    re.I,
+)
+_SELF = re.compile(r"\b(?:i'm|i am|this is|my name is|we're|we are)\b|\b(?:here at|we at|us at|our team at)\b", re.I)
+_CUSTOMER_AT = re.compile(
+    rf"\b(?i:here at|we at|us at|(?:i|we)\s+(?:work|run|manage|lead|head|own|am|are)\b[^.,;?!]{{0,40}}?\b(?:at|for)|"
+    rf"(?:i['’]m|we['’]re)\b[^.,;?!]{{0,40}}?\bat)\s+{_COMPANY}"
+)
+_VENDOR_AT = re.compile(rf"\b(?:at|from|with)\s+{_COMPANY}")
+
+
+def _company(name: str) -> Optional[str]:
+    name = re.sub(r"(?:\s+(?:of|and|de|du|&))+$", "", name.strip(" .’'"))
+    if not name or _NOT_COMPANY.match(name) or _NOT_COMPANY.match(name.split()[0]):
+        return None
+    return name
+
+
+def _label_company(speaker: str) -> Optional[str]:
+    """`Anita Desai (Desai Rowe)` -> `Desai Rowe`."""
+    m = re.search(r"\(([^()]{2,60})\)\s*$", speaker)
+    return _company(m[1]) if m and not re.search(r"\b(?:director|manager|head|lead|vp|ceo|cfo|cto|csm|ae)\b", m[1], re.I) else None
+
+
+def _people(t: Transcript) -> set[str]:
+    return {w for s in t.speakers for w in re.findall(r"\w+", re.sub(r"\([^)]*\)", "", s.name))}
+
+
+def _vendor_companies(t: Transcript) -> set[str]:
+    """The vendor's own company: a `Name (Company)` label, "I'm Priya, your CSM at Ledgerline", "this is Marco from Tidepool"."""
+    vendors = {s.name for s in t.speakers if s.role == "vendor"}
+    ours = {c for v in vendors if (c := _label_company(v))}
+    for seg in t.segments:
+        if seg.speaker in vendors:
+            for s in _sentences(seg.text):
+                if _SELF.search(s):
+                    ours.update(c for m in _VENDOR_AT.finditer(s) if (c := _company(m[1])))
+    return ours
+
+
+_PRODUCT = re.compile(rf"\b(?i:with|using|use|into|adopt|roll out|rolling out|set up|in)\s+{_COMPANY}")
+
+
+def vendor_names(t: Transcript) -> set[str]:
+    """The vendor's company and product names as the vendor said them ("achieve with ShiftWise"):
+    words that have no place in the customer's goal."""
+    names = _vendor_companies(t)
+    people, customer = _people(t), customer_name(t)
+    vendor = " ".join(s.text for s in t.segments if t.role_of(s.speaker) == "vendor")
+    said = " ".join(s.text for s in t.customer_segments())
+    for m in _PRODUCT.finditer(vendor):  # a product is a name the vendor keeps using, more than the customer does
+        word = m[1].split()[0].strip(".,'’")
+        n = len(re.findall(rf"\b{re.escape(word)}\b", vendor))
+        if len(word) > 2 and not word.isupper() and word not in people and word not in customer and _company(word) \
+                and n >= 2 and n >= len(re.findall(rf"\b{re.escape(word)}\b", said)):
+            names.add(word)
+    return names
+
+
+def customer_name(t: Transcript) -> str:
+    """Whose plan this is: the customer's company when the call names it (a `Name (Company)`
+    label, "I run finance at <Company>", "here at <Company>", or the vendor's "your team at
+    <Company>"), else the customer speakers' names, never a generic label like `Channel 2`."""
+    customers = [s.name for s in t.speakers if s.role == "customer"]
+    ours = _vendor_companies(t)
+    people = _people(t)
+
+    def theirs(name: Optional[str]) -> Optional[str]:
+        if not name or name in ours or set(name.split()) <= people:
+            return None
+        return name
+
+    for n in customers:
+        if c := theirs(_label_company(n)):
+            return c
+    for seg in t.segments:
+        role = t.role_of(seg.speaker)
+        for s in _sentences(seg.text):
+            if role == "customer":
+                m = _CUSTOMER_AT.search(s)
+            elif role == "vendor" and re.search(r"\byou(?:r)?\b", s, re.I) and not _SELF.search(s):
+                m = re.search(rf"\b(?:your \w+(?: \w+)? at|everyone at|things at|you at)\s+{_COMPANY}", s)
+            else:
+                m = None
+            if m and (c := theirs(_company(m[1]))):
+                return c
+    names = [re.sub(r"\s*\([^)]*\)\s*$", "", n) for n in customers if not _GENERIC_LABEL.match(n)]
+    names = [n.title() if n.isupper() else n for n in names]
+    if not names:
+        return "the customer"
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")

@@ -6,8 +6,8 @@ same page.
 
 from __future__ import annotations
 
-from .models import Draft, Quote
-from .plan import quote_label
+from .models import Draft, Measure, Quote
+from .plan import customer_name, quote_label
 
 TOPIC_TITLES = {"goal": "Goal", "measures": "Measures", "impediments": "What could get in the way"}
 
@@ -16,13 +16,25 @@ def _quote(q: Quote) -> str:
     return f"> \"{' '.join(q.text.split())}\" — {quote_label(q)}"
 
 
+def plan_title(d: Draft) -> str:
+    """"Success plan — Harbor Freight Logistics (2026-11-20)": one title for every interface."""
+    when = d.call_date.isoformat() if d.call_date else "undated call"
+    return f"Success plan — {customer_name(d.transcript)} ({when})"
+
+
+def measure_line(m: Measure) -> str:
+    """The measure as the page shows it: its line, plus baseline → target when the line does not
+    already say them (a hand-edited measure, or one the customer gave without numbers)."""
+    said = [x for x in (m.baseline, m.target) if x]
+    if not said or all(x.lower() in m.text.lower() for x in said):
+        return m.text
+    return f"{m.text} ({m.baseline or '?'} → {m.target or '?'})"
+
+
 def draft_markdown(d: Draft) -> str:
     """One page a CSM can scan in under five minutes and send after light edits."""
     p, ex = d.plan, d.extraction
-    customers = [s.name for s in d.transcript.speakers if s.role == "customer"]
-    when = d.call_date.isoformat() if d.call_date else "undated call"
-    title = f"# Success plan — {', '.join(customers) or 'customer'} ({when})"
-    lines: list[str] = [title, ""]
+    lines: list[str] = [f"# {plan_title(d)}", ""]
 
     lines += ["## Goal", "", p.goal, ""]
 
@@ -30,8 +42,7 @@ def draft_markdown(d: Draft) -> str:
     if not p.measures:
         lines += ["_None stated yet — see “Ask next time”._", ""]
     for m in p.measures:
-        span = f"{m.baseline or '?'} → {m.target or '?'}"
-        lines.append(f"- **{m.text}** ({span})")
+        lines.append(f"- **{measure_line(m)}**")
         if m.quote:
             lines.append(f"  > \"{' '.join(m.quote.text.split())}\" — {quote_label(m.quote)}")
     lines.append("")

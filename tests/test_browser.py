@@ -184,10 +184,10 @@ def test_recording_to_plan_edit_chat_undo_role_play_and_export(browser, server, 
     speaker = page.locator(".cp-speaker")
     speaker.filter(has_text="Channel 1").locator("button:has-text('is the customer')").click()
     wait_version(page, 5)
-    assert "Channel 1" in status_text(page).split("\n")[0]
+    assert "Harbor Freight Logistics" not in status_text(page).split("\n")[0]  # the title follows the customer side
     speaker.filter(has_text="Channel 1").locator("button:has-text('is the vendor')").click()
     wait_version(page, 6)
-    assert "Success plan: Channel 2 —" in status_text(page)
+    assert "Success plan: Harbor Freight Logistics —" in status_text(page)
 
     # the finished page, for the README: the plan, and a chat answer in the customer's words
     page.click("button[role=tab]:has-text('Chat')")

@@ -140,7 +140,7 @@ def test_slash_command_acks_at_once_then_posts_the_draft_in_a_thread(slack, capl
     assert [a["action_id"] for a in actions] == [kit.EXPORT_DOCX, kit.EXPORT_PDF, kit.OPEN_WEB]
     assert actions[2]["url"].startswith("https://callplan.example.com/?plan=")
 
-    assert any(c.params["text"].startswith(":white_check_mark: Drafted Success plan — Marcus Green") for c in slack.fake.of("chat.update"))
+    assert any(c.params["text"].startswith(":white_check_mark: Drafted Success plan — Harbor Freight Logistics") for c in slack.fake.of("chat.update"))
     assert BOT_TOKEN not in caplog.text and "SECRETTOKEN" not in caplog.text and SECRET not in caplog.text
 
 

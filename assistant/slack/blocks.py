@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from ..models import Draft, Quote
 from ..plan import quote_label
-from ..render import TOPIC_TITLES
+from ..render import TOPIC_TITLES, measure_line, plan_title
 
 Block = dict[str, Any]
 
@@ -105,10 +105,7 @@ def header(text: str) -> Block:
 
 
 def title(d: Draft) -> str:
-    customers = [s.name for s in d.transcript.speakers if s.role == "customer"]
-    who = ", ".join(customers[:3]) + (f" and {len(customers) - 3} more" if len(customers) > 3 else "")
-    when = d.call_date.isoformat() if d.call_date else "undated call"
-    return f"Success plan — {who or 'customer'} ({when})"
+    return plan_title(d)
 
 
 def draft_blocks(d: Draft) -> list[Block]:
@@ -121,7 +118,7 @@ def draft_blocks(d: Draft) -> list[Block]:
     if not p.measures:
         lines.append("_None stated yet — see “Ask next time”._")
     for m in p.measures:
-        lines.append(f"• *{escape(m.text)}* ({escape(m.baseline or '?')} → {escape(m.target or '?')})")
+        lines.append(f"• *{escape(measure_line(m))}*")
         if m.quote:
             lines.append(quote_line(m.quote))
     blocks += section("\n".join(lines))

@@ -14,7 +14,7 @@ from typing import Any, Optional, Sequence
 
 from ..errors import InputError
 from ..models import Dependency, Draft, Measure, Milestone, Plan, Quote, Segment
-from ..plan import quote_label
+from ..plan import customer_name, quote_label
 from ..plan_ops import MAX_GOAL_SENTENCES, MAX_MEASURES, MAX_MILESTONES, sentences
 from ..progress import LABELS, clock
 from ..render import TOPIC_TITLES
@@ -39,8 +39,7 @@ def customers(d: Draft) -> list[str]:
 
 
 def title(d: Draft) -> str:
-    who = ", ".join(customers(d)) or "customer"
-    return f"{who} — {d.call_date.isoformat() if d.call_date else 'undated call'}"
+    return f"{customer_name(d.transcript)} — {d.call_date.isoformat() if d.call_date else 'undated call'}"
 
 
 def status(d: Draft, version: int, versions: int) -> str:
