@@ -226,7 +226,7 @@ _NOT_A_MILESTONE = re.compile(
     r"\b(?:until|busy|freeze|frozen|migration|bidding|audit from|vacation|holiday|blackout|full tilt|stretched|slammed|swamped|crunch)\b", re.I
 )
 _BAD_START = re.compile(r"^(?:\d|under|below|over|above|for|by|before|after|in|at|on|to|of|from|during|let's|let us|them|it|that|this|those|these|which|what|when|if)\b", re.I)
-_BAD_END = re.compile(r"\b(?:one|ones|too|are|is|was|were|be|the|a|an|to|of|and|or|it)$", re.I)
+_BAD_END = re.compile(r"\b(?:one|ones|too|are|is|was|were|be|the|a|an|to|of|and|or|it|can|could|will|would)$", re.I)
 
 
 def outcome_phrase(clause: str) -> Optional[str]:

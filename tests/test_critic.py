@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from assistant.critic import review
-from assistant.models import Dependency, Extraction, Measure, Milestone, Plan, Quote
+from assistant.models import Dependency, Extraction, Measure, Milestone, Plan, Quote, Segment, Speaker, Transcript
 
 Q = Quote(text="Success is that we invoice within two days of delivery.", speaker="Marcus", start=1.0, end=4.0)
 REVIEW = dt.date(2025, 8, 20)
@@ -80,3 +80,49 @@ def test_unstated_goal_gets_the_question_to_ask():
     plan = good_plan(goal="Goal not yet stated by the customer — ask: what does success look like?")
     out = review(plan, Extraction())
     assert out[0].section == "goal" and "Twelve months" in out[0].suggestion
+
+
+RUN_ON = ("Two numbers, days sale outstanding is 52 days today, and I want it under 40 at the end of next September, "
+          "and invoice every month about 6% of invoices, which I want below 2%.")
+
+
+def test_a_run_on_measure_with_several_metrics_is_flagged():
+    plan = good_plan(measures=[Measure(text=RUN_ON, baseline="52 days", target="under 40", quote=Q)])
+    hit = [c for c in review(plan, EX) if c.section == "measures" and "2 metrics" in c.problem]
+    assert hit and "one measure per number" in hit[0].suggestion
+    # the composed line for one metric, with its own arrow, is not a run-on
+    one = good_plan(measures=[Measure(text="Days sales outstanding: 52 days → under 40 by the end of next September",
+                                      baseline="52 days", target="under 40", quote=Q)])
+    assert review(one, EX) == []
+
+
+def test_a_measure_that_restates_the_goal_is_flagged():
+    plan = good_plan(measures=[Measure(text="We invoice within two days of delivery.", quote=Q)])
+    assert any(s == "measures" and "restates the goal" in p for s, p in findings(plan))
+
+
+def test_a_milestone_repeating_a_measure_is_flagged():
+    measure = "Days sales outstanding is 52 days today, and I want it under 40 by the end of next September."
+    plan = good_plan(
+        measures=[Measure(text=measure, baseline="52 days", target="under 40", quote=Q)],
+        milestones=[Milestone(date=dt.date(2025, 9, 30), text=measure)],
+    )
+    hit = [c for c in review(plan, EX) if c.section == "milestones" and "repeats a measure" in c.problem]
+    assert hit and "DSO under 40 days" in hit[0].suggestion
+
+
+def test_a_goal_naming_the_vendor_or_its_product_is_flagged():
+    t = Transcript(
+        segments=[
+            Segment(speaker="Priya", text="I'm Priya, your customer success manager at Ledgerline."),
+            Segment(speaker="Priya", text="So let's see what you want to achieve with Ledgerline, and with Ledgerline Collect."),
+            Segment(speaker="Marcus", text="Success is that we invoice within two days of delivery."),
+        ],
+        speakers=[Speaker(name="Priya", role="vendor"), Speaker(name="Marcus", role="customer")],
+    )
+    plan = good_plan(goal="Success is that Ledgerline sends our invoices within two days of delivery.")
+    hit = [c for c in review(plan, EX, t) if c.section == "goal" and "vendor or its product" in c.problem]
+    assert hit and "'Ledgerline'" in hit[0].problem
+    generic = good_plan(goal="Success is that the platform sends our invoices within two days of delivery.")
+    assert any("vendor or its product" in p for s, p in findings(generic))
+    assert review(good_plan(), EX, t) == []  # the customer's own goal names neither

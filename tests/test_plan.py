@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from assistant.extract.grounding import ground
-from assistant.models import Extraction, Quote, Segment, Speaker, Transcript
-from assistant.plan import clean, compose, parse_baseline_target, resolve_date, review_date
+from assistant.extract.grounding import ground, is_grounded
+from assistant.models import Draft, Extraction, Quote, Segment, Speaker, Transcript
+from assistant.plan import clean, compose, customer_name, outcome_phrase, parse_baseline_target, resolve_date, review_date
+from assistant.render import draft_markdown, plan_title
 
 CALL = dt.date(2025, 5, 20)
 CSM, CUST = "Priya Shah", "Marcus Green"
@@ -56,6 +57,13 @@ def test_dates_resolve_relative_to_the_call(text, expected):
         ("Our error rate is about 6% and I want it below 2%", "6%", "below 2%"),
         ("CSAT is around 71, and we'd like to be back at 85", "71", "back at 85"),
         ("we're at about 95 open files per adjuster and it should be under 60", "95", "under 60"),
+        ("Right now we mis-pick about one line in 200, and I want to get that to one in 1,000.", "one line in 200", "one in 1,000"),
+        ("Our thirty-day forecast is off by 8 or 9 percent on average, and I'd like it within 3 percent.", "8 or 9 percent", "within 3 percent"),
+        ("Credits are running about 40,000 dollars a month, and I'd like that to be half of what it is now.", "40,000 dollars", "half"),
+        ("the one I'd want to see go from roughly an hour to under ten minutes", "an hour", "under ten minutes"),
+        ("DSO is sitting at 52 days and the board wants it in the low forties by Q3.", "52 days", "in the low forties"),
+        ("From the time we price a change it's about 30 days on average, and I want that down to ten.", "30 days", "down to ten"),
+        ("On March 1 last year we had about 400 returns still waiting, and I'd like that number under 150.", "400 returns", "under 150"),
     ],
 )
 def test_baseline_and_target_are_parsed_as_stated(text, baseline, target):
@@ -136,3 +144,117 @@ def test_dependencies_default_to_one_each_when_nothing_was_said():
 def test_review_date_is_the_cadence_the_customer_asked_for(said, expected):
     t = transcript((CSM, "How often should we review the plan?"), (CUST, said))
     assert review_date(t, CALL) == expected
+
+
+# ---------------------------------------------------------------- the page reads like a CSM wrote it
+
+# what the recogniser made of the bundled recording: two metrics in one breath, generic channel labels
+RUN_ON = ("Two numbers, days sale outstanding is 52 days today, and I want it under 40 at the end of next September, "
+          "and invoice errors are about 6% of invoices, which I want below 2%,")
+
+
+def recorded_call() -> Transcript:
+    turns = [
+        ("Channel 1", "Hi Marcus, thanks for making time today. I'm Priya, your customer success manager at Ledgerline."),
+        ("Channel 2", "Sounds good. I run finance operations at Harbor Freight Logistics, so I own billing and collections."),
+        ("Channel 1", "Imagine it is 12 months from now and you call this project a success. What would you say?"),
+        ("Channel 2", "We would send every invoice within two days of delivery. That the cash comes in faster, because right now we are slow to bill."),
+        ("Channel 1", "How will you know that it is working?"),
+        ("Channel 2", RUN_ON),
+        ("Channel 1", "When do you need the first region running?"),
+        ("Channel 2", "We need the first region live before peak season in October, and the rest of the regions by March."),
+    ]
+    segs = [Segment(start=i * 20.0, end=i * 20.0 + 18, speaker=w, text=x) for i, (w, x) in enumerate(turns)]
+    return Transcript(segments=segs, speakers=[Speaker(name="Channel 1", role="vendor"), Speaker(name="Channel 2", role="customer")])
+
+
+def recorded_plan():
+    t = recorded_call()
+    ex = ground(Extraction(goal=quotes(t, t.segments[3].text), measures=quotes(t, RUN_ON)), t)
+    return t, ex, compose(ex, t, dt.date(2026, 11, 20))
+
+
+def test_a_quote_with_two_metrics_becomes_two_measures_each_with_exact_evidence():
+    t, _, plan = recorded_plan()
+    assert [m.text for m in plan.measures] == [
+        "Days sale outstanding: 52 days → under 40 at the end of next September",
+        "Invoice errors: 6% of invoices → below 2%",
+    ]
+    assert [(m.baseline, m.target) for m in plan.measures] == [("52 days", "under 40"), ("6%", "below 2%")]
+    for m in plan.measures:
+        assert m.quote and is_grounded(m.quote, t) and m.quote.speaker == "Channel 2"
+    assert plan.measures[0].quote.text.startswith("days sale outstanding is 52 days")
+    assert plan.measures[1].quote.text == "invoice errors are about 6% of invoices, which I want below 2%"
+
+
+def test_milestones_are_short_dated_outcomes_never_the_measure_sentence():
+    _, _, plan = recorded_plan()
+    got = [(m.date, m.text) for m in plan.milestones]
+    assert got == [  # relative to the call on 2026-11-20: this October has passed
+        (dt.date(2027, 3, 31), "The rest of the regions by March"),
+        (dt.date(2027, 9, 30), "Days sale outstanding under 40"),
+        (dt.date(2027, 10, 31), "The first region live before peak season in October"),
+    ]
+    assert all(len(m.text.split()) <= 13 for m in plan.milestones)
+    assert not any(RUN_ON[:30].lower() in m.text.lower() for m in plan.milestones)
+    assert not {m.text for m in plan.milestones} & {m.text for m in plan.measures}
+    assert [m.date for m in plan.milestones] == sorted(m.date for m in plan.milestones)
+
+
+@pytest.mark.parametrize(
+    "clause, expected",
+    [
+        ("We need the first region live before peak season in October", "The first region live before peak season in October"),
+        ("Ideally the integration is tested in March so we're ready to go the first week of April.", "The integration is tested in March"),
+        ("and then by end of Q3 I want to be able to show the board the DSO number moved.", "Show the board the DSO number moved by end of Q3"),
+        ("pilot in the North district in April", "Pilot in the North district in April"),
+        ("By end of Q4, if we can.", None),  # nothing but a date: no outcome to write down
+        ("4 days by end of next year", None),
+    ],
+)
+def test_outcome_phrases_keep_the_customers_words_and_drop_the_wish(clause, expected):
+    assert outcome_phrase(clause) == expected
+
+
+def test_goal_is_trimmed_without_fragments():
+    _, _, plan = recorded_plan()
+    assert plan.goal == (
+        "We would send every invoice within two days of delivery, "
+        "that the cash comes in faster, because right now we are slow to bill."
+    )
+    t = transcript((CSM, "What does success look like?"),
+                   (CUST, "I'll say it this way, I want every job to run like Riverside ran. "
+                          "The goal, the way I'd put it, is that what Dave did by hand just happens on every job."))
+    goal = compose(ground(Extraction(goal=quotes(t, t.segments[1].text)), t), t, CALL).goal
+    assert goal == "I want every job to run like Riverside ran. The goal is that what Dave did by hand just happens on every job."
+
+
+def test_title_names_the_customers_company_not_a_channel_label():
+    t, ex, plan = recorded_plan()
+    assert customer_name(t) == "Harbor Freight Logistics"  # not the vendor's Ledgerline
+    d = Draft(transcript=t, extraction=ex, plan=plan, call_date=dt.date(2026, 11, 20))
+    assert plan_title(d) == "Success plan — Harbor Freight Logistics (2026-11-20)"
+    md = draft_markdown(d)
+    assert md.startswith("# Success plan — Harbor Freight Logistics (2026-11-20)")
+    assert md.count("52 days → under 40") == 1  # the line already says it: no "(52 days → under 40)" after it
+
+
+@pytest.mark.parametrize(
+    "speakers, said, expected",
+    [
+        ([("Kate Sullivan (Ledgerly)", "vendor"), ("Anita Desai (Desai Rowe)", "customer")], "Calm is a strong word.", "Desai Rowe"),
+        ([("Rachel", "vendor"), ("Tom Becker", "customer")], "Here at Northwind Freight we invoice late.", "Northwind Freight"),
+        ([("Speaker 1", "vendor"), ("Speaker 2", "customer")], "We are really good at getting someone to give once, at Thanksgiving.", "the customer"),
+        ([("NADIA PETROVA", "vendor"), ("JAMES OKONKWO", "customer")], "Honestly, volume.", "James Okonkwo"),
+        ([("Notes", "customer")], "Goal: crews home for dinner.", "the customer"),
+        ([("Priya", "vendor"), ("Grace Liu", "customer"), ("Ben Ortiz", "customer")], "I'm at the Eastgate site today.", "Grace Liu, Ben Ortiz"),
+    ],
+)
+def test_title_falls_back_to_customer_names_never_generic_labels(speakers, said, expected):
+    customer = next(n for n, r in speakers if r == "customer")
+    vendor = next((n for n, r in speakers if r == "vendor"), None)
+    segs = ([Segment(speaker=vendor, text="This is Marco from Tidepool, thanks for the time.")] if vendor else []) + [
+        Segment(speaker=customer, text=said)
+    ]
+    t = Transcript(segments=segs, speakers=[Speaker(name=n, role=r) for n, r in speakers])
+    assert customer_name(t) == expected
