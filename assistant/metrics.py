@@ -57,10 +57,10 @@ _COMPARATOR = (
 )
 _TARGET = re.compile(rf"\b({_COMPARATOR})\s+(?:(?:about|around|roughly|maybe|just)\s+)?$", re.I)
 _LIMITS = {"under", "below", "less than", "fewer than", "at least", "at most", "no more than", "within", "down to", "up to"}
-_RELATIVE = re.compile(r"\b(double|triple|halve|half|zero)\b", re.I)
+_RELATIVE = re.compile(r"\b(double|triple|halve|half|zero|hundreds|dozens|single digits)\b", re.I)
 # the customer's wish: what comes after it is the target
 WISH = re.compile(
-    r"\b(?:want(?:s|ed)?|need(?:s)?|(?:['’]d|would) (?:like|love|want)|hope|aim|should|must|ha(?:s|ve) to|target|goal|"
+    r"\b(?:want(?:s|ed)?|(?:(?<=i )|(?<=we )|(?<=they ))needs?|(?:['’]d|would) (?:like|love|want)|hope|aim|should|must|ha(?:s|ve) to|target|goal|"
     r"get (?:it|that|them|this) (?:to|down|under|below|up))\b",
     re.I,
 )
@@ -87,10 +87,10 @@ _LEAD = re.compile(
 _CONTINUES = re.compile(
     r"^(?:which|that|it|it's|its|this|those|these|they|them|he|she|in|at|by|to|from|for|with|of|on|within|about|"
     r"around|roughly|what|where|when|who|because|since|so|than|more|less|plus|not|down|up|or|under|below|above|over|"
-    r"back|at least|no more|target\w*|" + _WORD + r")\b|^\d",
+    r"back|at least|no more|target\w*|maybe|only|just|almost|nearly|some|most|half|all|" + _WORD + r")\b|^\d",
     re.I,
 )
-_BENCHMARK = re.compile(r"\b(?:industry|sector|market|peer|benchmark)\b", re.I)
+_BENCHMARK = re.compile(r"\b(?:industry|sector|market|peer|benchmark|fair share|par)\b", re.I)
 _LINK = re.compile(
     r"\s+(?:is|are|was|were|['’]s|sits at|is sitting at|is running|are running|runs at|stands at|"
     r"is currently|are currently|currently|right now|today)(?:\s+(?:about|around|roughly|approximately|nearly|"
@@ -201,7 +201,10 @@ def metric_spans(text: str) -> list[tuple[int, int]]:
     for sa, sb in sentence_spans(text):
         for ca, cb in _clauses(text, sa, sb):
             clause = text[ca:cb]
-            if groups and (not has_qty[-1] or not _new_metric(clause)):
+            so_far = text[groups[-1][0][0] : ca] if groups else ""
+            wish = WISH.search(so_far)
+            waiting = bool(wish) and not _quantities(so_far[wish.end() :])  # "I'd like them in" ... "and out in 15"
+            if groups and (not has_qty[-1] or waiting or not _new_metric(clause)):
                 groups[-1].append((ca, cb))
                 has_qty[-1] = has_qty[-1] or bool(_quantities(clause))
             else:
@@ -258,7 +261,7 @@ def _clean(text: str) -> str:
     return clean(text).rstrip(".")
 
 
-_LEAD_CLAUSE = re.compile(r"[,;:]\s+|\s+[-–—]+\s+")
+_LEAD_CLAUSE = re.compile(r"[,;:]\s+|(?<=[.!?])\s+|\s+[-–—]+\s+")
 
 
 def read_metric(text: str, a: int = 0, b: Optional[int] = None) -> Metric:

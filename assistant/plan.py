@@ -140,6 +140,9 @@ def resolve_date(text: str, call_date: dt.date) -> Optional[dt.date]:
         if re.search(rf"next\s+{m[1]}", s) and month <= call_date.month:
             year = call_date.year + 1
         return _end_of_month(year, month)
+    if m := re.search(rf"\b(?:by|before|until|in|around)\s+mid-?\s?{_MONTH}", s):  # "by mid-January": the 15th
+        d = dt.date(call_date.year, MONTHS[m[1].rstrip(".")], 15)
+        return d if d >= call_date else dt.date(call_date.year + 1, d.month, 15)
     if m := re.search(rf"\b(?:go-?live|launch|live)\b[^.,;]{{0,20}}\b(?:is|be|in)\s+{_MONTH}", s):  # "the go-live is September"
         month = MONTHS[m[1].rstrip(".")]
         return _end_of_month(call_date.year if month >= call_date.month else call_date.year + 1, month)
@@ -186,7 +189,8 @@ def _measures(metrics: list[tuple[Metric, Quote]]) -> list[tuple[Metric, Measure
 # ---------------------------------------------------------------- goal
 
 _GOAL_PREAMBLE = re.compile(
-    r"^(?:(?:i'll|i will|let me) (?:say it|be honest|put it)[^,.]{0,20}|to be honest|the honest answer|see|look|okay|well)[,.:]\s+",
+    r"^(?:(?:(?:i'll|i will|let me) (?:say it|be honest|put it)[^,.]{0,20}|to be honest|the honest answer|see|look|okay|well|"
+    r"sounds good|sure|great|perfect|got it|good question)[,.:!]\s+)+",
     re.I,
 )
 _ASIDE = re.compile(r",\s*(?:the way i'd put it|i guess|i think|i would say|i'd say|honestly|how do you say|let's say)\s*,", re.I)

@@ -64,6 +64,9 @@ def test_dates_resolve_relative_to_the_call(text, expected):
         ("DSO is sitting at 52 days and the board wants it in the low forties by Q3.", "52 days", "in the low forties"),
         ("From the time we price a change it's about 30 days on average, and I want that down to ten.", "30 days", "down to ten"),
         ("On March 1 last year we had about 400 returns still waiting, and I'd like that number under 150.", "400 returns", "under 150"),
+        ("Our drivers are spending about 25 minutes per stop, and I'd like them in and out in 15.", "25 minutes", "in 15"),
+        ("We get something like 45,000 alarms a day and maybe 300 of them need a human, so I want the console "
+         "showing my engineers hundreds, not tens of thousands.", "45,000", "hundreds"),
     ],
 )
 def test_baseline_and_target_are_parsed_as_stated(text, baseline, target):
@@ -258,3 +261,19 @@ def test_title_falls_back_to_customer_names_never_generic_labels(speakers, said,
     ]
     t = Transcript(segments=segs, speakers=[Speaker(name=n, role=r) for n, r in speakers])
     assert customer_name(t) == expected
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Our drivers are spending about 25 minutes per stop because they're fixing orders on the dock, and I'd like them in and out in 15.",
+        "We get something like 45,000 alarms a day and maybe 300 of them need a human, so I want the console showing hundreds.",
+        "The first page of the owners' pack is RGI by hotel, and across the portfolio we're at about 96. "
+        "Fair share is 100, and I want the portfolio at 105 by the end of next year.",
+    ],
+)
+def test_one_metric_stays_one_measure(said):
+    t = transcript((CSM, "How will you know?"), (CUST, said))
+    plan = compose(ground(Extraction(measures=quotes(t, said)), t), t, CALL)
+    assert len(plan.measures) == 1 and plan.measures[0].quote.text == said
+    assert plan.measures[0].baseline and plan.measures[0].target
