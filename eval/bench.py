@@ -7,10 +7,10 @@ Each stage runs in its own subprocess, so its peak RSS (ru_maxrss) is that stage
 - transcribe: a >= 10-minute mono recording (the bundled sample call looped, built once
   into the user cache dir) through the bundled speech model; audio seconds per wall second;
 - extract: extraction + plan + critique (embedded engine, grounding included) on the
-  longest labelled transcript, per 1,000 words, and on that call repeated to 6,000 words;
+  longest dev transcript, per 1,000 words, and on that call repeated to 6,000 words;
 - knowledge: building the practices index from scratch, then search p50/p95 over the
   labelled calls' gold quotes as queries;
-- draft: the whole pipeline end to end on the longest labelled transcript.
+- draft: the whole pipeline end to end on the longest dev transcript.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from typing import Optional
 STAGES = ("transcribe", "extract", "knowledge", "draft")
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "discovery_call.wav"
 CALLS = Path(__file__).resolve().parent / "calls"
+DEV = CALLS / "dev"  # timing inputs come from dev; held-out calls are for scoring only
 
 
 def _peak_rss_mb() -> float:
@@ -70,18 +71,18 @@ def long_recording(minutes: float = 10.0) -> Path:
 
 
 def longest_call():
-    """(Call, Gold, word count) of the longest labelled transcript."""
+    """(Call, Gold, word count) of the longest dev transcript (held-out calls are for scoring only)."""
     from assistant.transcripts import read_file
 
     from .score import find_calls, load_gold
 
     best = None
-    for call in find_calls([CALLS]):
+    for call in find_calls([DEV]):
         n = read_file(call.transcript).word_count()
         if best is None or n > best[2]:
             best = (call, load_gold(call), n)
     if best is None:
-        raise SystemExit(f"no labelled calls under {CALLS}")
+        raise SystemExit(f"no labelled calls under {DEV}")
     return best
 
 

@@ -18,7 +18,10 @@ The rules, kept in one place so the numbers mean the same thing everywhere:
 - plan limits: goal <= 3 sentences, <= 4 measures, <= 5 milestones, a review date;
 - numbers: share of gold numbers found in the plan's page text, compared in numeric form
   (case, spelled-out numbers and 'percent' normalised: 'forty percent' == '40%');
-- WER (audio only): jiwer word error rate of the transcription against reference.txt.
+- WER (audio only): jiwer word error rate of the transcription against reference.txt;
+- suggestions (calls with expected_practices only): hit@5 is 1 when any expected practice
+  id is among the draft's first 5 suggestions, recall@5 the share of expected ids there;
+  calls without expected ids are left out of those means ("-").
 A call that cannot be scored (its draft raised, or its gold file is broken) scores 0.
 Totals are means over calls.
 """
@@ -302,9 +305,22 @@ class CallScore(BaseModel):
     limit_problems: list[str] = []
     numbers: float = 0.0
     wer: Optional[float] = None
+    suggestions: list[str] = []  # practice ids, in the draft's order
+    hit5: Optional[float] = None  # None: the call has no expected practices
+    recall5: Optional[float] = None
     seconds: float = 0.0
     engine: Optional[str] = None
     error: Optional[str] = None
+
+
+def suggestion_scores(suggested: list[str], expected: list[str], k: int = 5) -> tuple[Optional[float], Optional[float]]:
+    """(hit@k, recall@k) of suggested practice ids against the expected ones; (None, None)
+    when nothing is expected, so such calls stay out of the means."""
+    if not expected:
+        return None, None
+    top = set(suggested[:k])
+    found = sum(e in top for e in set(expected))
+    return float(found > 0), found / len(set(expected))
 
 
 def score_draft(d: Draft, gold: Gold, *, audio: bool = False) -> CallScore:
@@ -312,6 +328,8 @@ def score_draft(d: Draft, gold: Gold, *, audio: bool = False) -> CallScore:
     ex = d.extraction
     rp = {f: recall_precision(getattr(gold, f), [q.text for q in getattr(ex, f)]) for f in FIELDS}
     problems = limit_problems(d.plan)
+    ids = [sg.practice_id for sg in d.suggestions]
+    hit5, recall5 = suggestion_scores(ids, gold.expected_practices)
     return CallScore(
         call="",
         split="",
@@ -323,6 +341,9 @@ def score_draft(d: Draft, gold: Gold, *, audio: bool = False) -> CallScore:
         limits_ok=not problems,
         limit_problems=problems,
         numbers=numbers_recall(gold.numbers, d.plan),
+        suggestions=ids,
+        hit5=hit5,
+        recall5=recall5,
         engine=d.engine,
     )
 
@@ -349,6 +370,7 @@ def score_call(call: Call, engine: Optional[str] = None, hints: bool = False) ->
                 s.wer = wer(call.reference.read_text(encoding="utf-8"), d.transcript)
         except Exception as e:  # count the call as 0 and say why; the other calls still run
             s = CallScore(source="audio" if audio else "transcript", call="", split="", error=_one_line(e))
+            s.hit5, s.recall5 = suggestion_scores([], gold.expected_practices)  # failed: 0 when expected
         s.call, s.split, s.seconds = call.name, call.split, round(time.perf_counter() - started, 2)
         out.append(s)
     return out
@@ -361,10 +383,13 @@ def _one_line(e: Exception) -> str:
 
 
 def total(name: str, rows: list[CallScore]) -> CallScore:
-    """Means over calls (a failed call counts 0); must-not hits are summed."""
+    """Means over calls (a failed call counts 0); must-not hits are summed; hit@5 and
+    recall@5 are means over the calls that have expected practices only."""
     n = len(rows)
     mean = lambda xs: round(sum(xs) / n, 3) if n else 0.0  # noqa: E731
     wers = [r.wer for r in rows if r.wer is not None]
+    scored = [r for r in rows if r.hit5 is not None]
+    opt_mean = lambda xs: round(sum(xs) / len(xs), 3) if xs else None  # noqa: E731
     return CallScore(
         call=name,
         split=name,
@@ -377,6 +402,8 @@ def total(name: str, rows: list[CallScore]) -> CallScore:
         limit_problems=[f"{r.call}: {p}" for r in rows for p in r.limit_problems],
         numbers=mean([r.numbers for r in rows]),
         wer=round(sum(wers) / len(wers), 3) if wers else None,
+        hit5=opt_mean([r.hit5 for r in scored]),
+        recall5=opt_mean([r.recall5 for r in scored]),
         seconds=round(sum(r.seconds for r in rows), 2),
         error=f"{sum(r.error is not None for r in rows)} of {n} calls failed" if any(r.error for r in rows) else None,
     )
@@ -416,7 +443,7 @@ def evaluate(
 
 # ------------------------------------------------------------------ output
 
-COLUMNS = ["call", "G rec", "G prec", "M rec", "M prec", "I rec", "I prec", "faith", "must-not", "limits", "nums", "WER", "s"]
+COLUMNS = ["call", "G rec", "G prec", "M rec", "M prec", "I rec", "I prec", "faith", "must-not", "limits", "nums", "hit@5", "rec@5", "WER", "s"]
 
 
 def _row(s: CallScore, label: str) -> list[str]:
@@ -428,6 +455,8 @@ def _row(s: CallScore, label: str) -> list[str]:
         str(len(s.must_not_hits)),
         "ok" if s.limits_ok else "FAIL",
         f(s.numbers),
+        f(s.hit5) if s.hit5 is not None else "\u2013",
+        f(s.recall5) if s.recall5 is not None else "\u2013",
         f(s.wer) if s.wer is not None else "-",
         f"{s.seconds:.1f}",
     ]

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from assistant.models import Draft, Extraction, Measure, Milestone, Plan, Quote, Segment, Speaker, Transcript
+from assistant.models import (
+    Draft,
+    Extraction,
+    Measure,
+    Milestone,
+    Plan,
+    Quote,
+    Segment,
+    Speaker,
+    Suggestion,
+    Transcript,
+)
 from eval.score import (
     Call,
     GoldError,
@@ -187,6 +199,53 @@ def test_numbers_are_found_in_the_plan_whether_spelled_out_or_in_digits():
     assert numbers_recall(["eleven days", "Q3"], plan) == 1.0
     assert numbers_recall(["11 days", "30 percent"], plan) == 0.5
     assert numbers_recall([], plan) == 1.0
+
+
+def suggest(*ids: str) -> list[Suggestion]:
+    return [Suggestion(practice_id=i, title=i, text="A practice.", why=f"answers {GOAL!r}", score=0.5) for i in ids]
+
+
+def with_suggestions(*ids: str) -> Draft:
+    d = make_draft([q(GOAL)])
+    d.suggestions = suggest(*ids)
+    return d
+
+
+def test_a_suggestion_among_the_expected_practices_is_a_hit():
+    g = gold(expected_practices=["log-same-day-electronic-pod", "finops-dispute-reason-codes"])
+    s = score_draft(with_suggestions("ops-one-change-at-a-time", "finops-dispute-reason-codes"), g)
+    assert s.hit5 == 1.0 and s.recall5 == 0.5
+    assert s.suggestions == ["ops-one-change-at-a-time", "finops-dispute-reason-codes"]
+    assert score_draft(with_suggestions("finops-dispute-reason-codes", "log-same-day-electronic-pod"), g).recall5 == 1.0
+
+
+def test_no_expected_practice_suggested_or_beyond_the_fifth_is_a_miss():
+    g = gold(expected_practices=["log-same-day-electronic-pod"])
+    assert score_draft(with_suggestions("ops-one-change-at-a-time"), g).hit5 == 0.0
+    assert score_draft(with_suggestions(), g).hit5 == 0.0
+    sixth = with_suggestions("a", "b", "c", "d", "e", "log-same-day-electronic-pod")
+    s = score_draft(sixth, g)
+    assert s.hit5 == 0.0 and s.recall5 == 0.0
+
+
+def test_a_call_without_expected_practices_is_left_out_of_the_suggestion_means():
+    from eval.score import Report, total
+
+    hit = score_draft(with_suggestions("log-same-day-electronic-pod"), gold(expected_practices=["log-same-day-electronic-pod"]))
+    miss = score_draft(with_suggestions("x"), gold(expected_practices=["log-same-day-electronic-pod", "y"]))
+    none = score_draft(with_suggestions("log-same-day-electronic-pod"), gold())
+    assert none.hit5 is None and none.recall5 is None
+    t = total("dev", [hit, miss, none])
+    assert t.hit5 == 0.5 and t.recall5 == 0.5  # (1 + 0) / 2 and (1 + 0) / 2, not over 3 calls
+    assert total("dev", [none]).hit5 is None
+    for s, name in ((hit, "a"), (miss, "b"), (none, "c")):
+        s.call, s.split = name, "dev"
+    out = table(Report(engine="embedded", hints=False, calls=[hit, miss, none], totals=[t]))
+    cells = [re.split(r"\s{2,}", line.strip()) for line in out.splitlines()[2:]]
+    col = cells[0].index("hit@5")
+    assert [r[col] for r in cells[2:5]] == ["1.00", "0.00", "\u2013"]
+    assert cells[-1][0] == "TOTAL dev" and cells[-1][col] == "0.50"
+    assert Report(engine=None, hints=False, calls=[miss], totals=[]).model_dump()["calls"][0]["suggestions"] == ["x"]
 
 
 def test_wer_against_the_reference():
