@@ -294,8 +294,3 @@ def _metric(a: int, b: int, name: Optional[str], baseline: Optional[str], target
     when = next((m[0] for m in TIME.finditer(span) if not re.match(r"(?:in|at|over)\s", m[0], re.I) or "from" in m[0]
                  or re.search(r"end of|next|this|q[1-4]|year", m[0], re.I)), None)
     return Metric(a=a, b=b, name=name, baseline=baseline, target=target, when=when, lead=lead, baseline_said=baseline_said)
-
-
-def read_metrics(text: str) -> list[Metric]:
-    """Every metric the text states, in order."""
-    return [read_metric(text, a, b) for a, b in metric_spans(text)]

@@ -22,10 +22,9 @@ import re
 from typing import Optional
 
 from .extract.grounding import FOLLOW_UPS, clause_spans, normalise, sentence_spans
-from .metrics import QTY, TIME, Metric, metric_spans, parse_baseline_target, read_metric
+from .metrics import QTY, TIME, Metric, metric_spans, parse_baseline_target, read_metric  # noqa: F401 (parse_baseline_target re-exported)
 from .models import Dependency, Extraction, Measure, Milestone, Plan, Quote, Transcript
 
-__all__ = ["clean", "compose", "customer_name", "parse_baseline_target", "quote_label", "resolve_date", "review_date"]
 
 MAX_GOAL_SENTENCES = 3
 MAX_MEASURES = 4
