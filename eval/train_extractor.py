@@ -11,6 +11,11 @@ for each dev call, the classifier is trained and its selection thresholds chosen
 other dev calls only (thresholds by an inner leave-one-out over those), then the call is
 scored with eval/score.py's matching rule.
 
+Question topics: each vendor question is labelled with the field of the first gold quote
+that answers it ("none" when none does), and a softmax over the question's MiniLM vector
+nudges the prototype similarities (`q_beta`). A call's features always come from a
+question model trained on the other dev calls (the shipped one is trained on all of them).
+
 Labels: a customer sentence is a positive for a field when it overlaps a gold quote of
 that field; every other quotable customer sentence is "none", and sentences overlapping a
 must_not_extract string are "none" with extra weight (the hard negatives).
@@ -28,7 +33,7 @@ from typing import Optional
 
 import numpy as np
 
-from assistant.extract import features
+from assistant.extract import embedded, features
 from assistant.extract.classifier import CLASSES, SoftmaxModel, fit, shipped_path
 from assistant.extract.embedded import Analysis, EmbeddedExtractor
 from assistant.extract.grounding import TOPICS, ground
@@ -52,6 +57,8 @@ class Settings:
     pos_weight: float = 2.0
     mustnot_weight: float = 3.0
     steps: int = 300
+    q_beta: float = 0.15  # weight of the learned question topic next to the prototype similarity (0 = prototypes only)
+    q_l2: float = 1.0
 
 
 @dataclass
@@ -62,6 +69,8 @@ class CallData:
     an: Analysis
     y: np.ndarray
     w: np.ndarray
+    q: np.ndarray  # vendor question vectors
+    qy: np.ndarray  # and the field each was answered with
 
 
 def _span(gold_quote: str, t: Transcript, customers: set[str]) -> Optional[tuple[int, int, int]]:
@@ -91,7 +100,53 @@ def labels(an: Analysis, t: Transcript, gold: Gold, st: Settings) -> tuple[np.nd
     return y, w
 
 
+_EMBEDDED: dict[str, np.ndarray] = {}
+
+
+def _cached_embed(texts: list[str]) -> np.ndarray:
+    """The calls are analysed again for every question model; MiniLM runs once per text."""
+    missing = [x for x in dict.fromkeys(texts) if x not in _EMBEDDED]
+    if missing:
+        _EMBEDDED.update(zip(missing, _embed_once(missing)))
+    return np.array([_EMBEDDED[x] for x in texts], dtype=np.float32).reshape(len(texts), 384)
+
+
+_embed_once = embedded._embed
+embedded._embed = _cached_embed
+
+
+def question_labels(t: Transcript, gold: Gold) -> tuple[np.ndarray, np.ndarray]:
+    """Each vendor question's vector, labelled with the field of the first gold quote the customer
+    gives before the next question ("none" when no gold quote follows)."""
+    customers = set(gold.customer_speakers)
+    asking = [i for i, seg in enumerate(t.segments) if t.role_of(seg.speaker) == "vendor" and ("?" in seg.text or embedded.ASKS.search(seg.text))]
+    gold_seg = {}
+    for ci, k in enumerate(TOPICS):
+        for g in getattr(gold, k):
+            if (sp := _span(g, t, customers)) is not None:
+                gold_seg.setdefault(sp[0], ci)
+    y = []
+    for n, i in enumerate(asking):
+        end = asking[n + 1] if n + 1 < len(asking) else len(t.segments)
+        y.append(next((gold_seg[j] for j in range(i + 1, end) if j in gold_seg), CLASSES.index("none")))
+    q = _cached_embed([embedded._last_question(t.segments[i].text) for i in asking])
+    return q, np.array(y, dtype=int)
+
+
+def train_question(calls: list["CallData"], st: Settings) -> SoftmaxModel:
+    Q = np.vstack([c.q for c in calls])
+    y = np.concatenate([c.qy for c in calls])
+    return fit(Q, y, l2=st.q_l2, steps=st.steps, standardise=0)
+
+
+def _analyse(t: Transcript, st: Settings, question: Optional[SoftmaxModel]) -> Analysis:
+    m = SoftmaxModel(_NO_MODEL.W, _NO_MODEL.b, _NO_MODEL.mean, _NO_MODEL.std, {"q_beta": st.q_beta}, question)
+    return EmbeddedExtractor(model=m).analyse(t)
+
+
 def load_calls(st: Settings) -> list[CallData]:
+    """Features per call; each call's question topics come from a question model trained on
+    the *other* dev calls (out-of-fold), so no call's own labels shape its features."""
     from assistant.pipeline import load_transcript
 
     out = []
@@ -99,9 +154,12 @@ def load_calls(st: Settings) -> list[CallData]:
         assert "heldout" not in call.dir.parts, call.dir  # never train on held-out calls
         gold = check_call(call)
         t = load_transcript(call.transcript, Hints(vendor=gold.vendor_speakers, call_date=gold.call_date))
-        an = EmbeddedExtractor(model=_NO_MODEL).analyse(t)
-        y, w = labels(an, t, gold, st)
-        out.append(CallData(call.name, t, gold, an, y, w))
+        q, qy = question_labels(t, gold)
+        out.append(CallData(call.name, t, gold, None, np.zeros(0), np.zeros(0), q, qy))  # type: ignore[arg-type]
+    for c in out:
+        qm = train_question([d for d in out if d is not c], st) if st.q_beta else None
+        c.an = _analyse(c.t, st, qm)
+        c.y, c.w = labels(c.an, c.t, c.gold, st)
     return out
 
 
@@ -144,7 +202,10 @@ def score(c: CallData, m: SoftmaxModel, fast: bool = False) -> dict[str, float]:
     out: dict[str, float] = {}
     for k in TOPICS:
         out[f"R_{k}"], out[f"P_{k}"] = recall_precision(getattr(c.gold, k), [q.text for q in getattr(ex, k)])
-    out["mustnot"] = float(len(must_not_hits(ex, c.gold.must_not_extract)))
+    hits = must_not_hits(ex, c.gold.must_not_extract)
+    out["mustnot"] = float(len(hits))
+    if hits and not fast:
+        print(f"    must-not hit in {c.name}: {hits}")
     return out
 
 
@@ -183,7 +244,7 @@ def choose_thresholds(calls: list[CallData], models: list[SoftmaxModel]) -> dict
 
 
 def _with_meta(m: SoftmaxModel, meta: dict[str, float]) -> SoftmaxModel:
-    return SoftmaxModel(m.W, m.b, m.mean, m.std, {**m.meta, **meta})
+    return SoftmaxModel(m.W, m.b, m.mean, m.std, {**m.meta, **meta}, m.question)
 
 
 def fit_with_thresholds(calls: list[CallData], st: Settings) -> SoftmaxModel:
@@ -191,7 +252,7 @@ def fit_with_thresholds(calls: list[CallData], st: Settings) -> SoftmaxModel:
     inner = [train([d for d in calls if d is not c], st) for c in calls]
     meta = choose_thresholds(calls, inner)
     m = train(calls, st)
-    return _with_meta(m, {**meta, "l2": st.l2, "emb_scale": st.emb_scale, "q_scale": st.q_scale})
+    return _with_meta(m, {**meta, "l2": st.l2, "emb_scale": st.emb_scale, "q_scale": st.q_scale, "q_beta": st.q_beta})
 
 
 def cross_validate(calls: list[CallData], st: Settings, nested: bool = True, log=print) -> dict[str, float]:
@@ -221,8 +282,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--grid", action="store_true")
     ap.add_argument("--fast", action="store_true", help="CV thresholds from out-of-fold predictions instead of nested CV")
     ap.add_argument("--out", type=Path, default=shipped_path())
+    ap.add_argument("--q-beta", type=float, default=Settings.q_beta, help="weight of the learned question topic (0 = prototypes only)")
+    ap.add_argument("--goal-cap", type=int, default=embedded.CAPS["goal"], help="CV with another goal cap (the shipped cap lives in embedded.CAPS)")
     args = ap.parse_args(argv)
-    st = Settings()
+    st = Settings(q_beta=args.q_beta)
+    embedded.CAPS["goal"] = args.goal_cap
     t0 = time.perf_counter()
     calls = load_calls(st)
     print(f"{len(calls)} dev calls, {sum(len(c.y) for c in calls)} quotable customer sentences "
@@ -243,6 +307,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     if args.cv_only:
         return 0
     m = fit_with_thresholds(calls, st)
+    if st.q_beta:
+        m.question = train_question(calls, st)
     m.save(args.out)
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB): " + ", ".join(f"{k} {v:g}" for k, v in sorted(m.meta.items())))
     print(f"dev fit: {fmt(mean([score(c, m) for c in calls]))}")

@@ -203,3 +203,30 @@ def test_shipped_weights_load_and_match_the_features():
     m = shipped()
     assert m.W.shape == (features.width(), 4)
     assert {"thr_goal", "thr_measures", "thr_impediments"} <= set(m.meta)
+
+
+def test_record_anecdotes_relayed_claims_and_obstacles_said_not_to_hold_us_up_are_not_quoted():
+    t = transcript(
+        (CSM, "How was the weekend?"),
+        (CUST, "Great, we had 300 people at the fundraiser, which is the most we've ever had, and it raised 85,000 dollars."),
+        (CSM, "How will you know it's working? Did you read our one-pager?"),
+        (CUST, "It says cut ticket backlog by 90 percent in a week, which I'll believe when I see it. "
+               "We'll know it works when first response time drops from nine hours to under two hours."),
+        (CSM, "What could get in the way?"),
+        (CUST, "Security isn't going to hold us up, they already reviewed your SOC 2 report. "
+               "What worries me is that my two admins are swamped with the phone migration until March."),
+    )
+    ex = run(t)
+    everything = texts([q for _, q in ex.quotes()])
+    assert "first response time" in texts(ex.measures)
+    assert "swamped" in texts(ex.impediments)
+    for never in ("most we've ever had", "It says", "hold us up"):
+        assert never not in everything
+
+
+def test_shipped_weights_carry_the_learned_question_topic_model():
+    from assistant.extract.classifier import shipped
+
+    m = shipped()
+    assert m.question is not None and m.question.W.shape == (384, 4)
+    assert m.meta["q_beta"] > 0

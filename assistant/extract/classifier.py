@@ -27,6 +27,7 @@ class SoftmaxModel:
     mean: np.ndarray  # feature standardisation, learned on the training set
     std: np.ndarray
     meta: dict[str, float]  # selection thresholds and the settings it was trained with
+    question: Optional["SoftmaxModel"] = None  # vendor question vector -> P(topic it asks about), learned from the dev calls
 
     def proba(self, X: np.ndarray) -> np.ndarray:
         if len(X) == 0:
@@ -38,8 +39,11 @@ class SoftmaxModel:
 
     def save(self, path: Path) -> None:
         keys = sorted(self.meta)
+        q = self.question
+        extra = {} if q is None else {"q_W": q.W.astype(np.float32), "q_b": q.b.astype(np.float32)}
         np.savez_compressed(
             path,
+            **extra,
             W=self.W.astype(np.float32),
             b=self.b.astype(np.float32),
             mean=self.mean.astype(np.float32),
@@ -52,7 +56,11 @@ class SoftmaxModel:
     def load(cls, path: Path) -> "SoftmaxModel":
         with np.load(path, allow_pickle=False) as z:
             meta = dict(zip((str(k) for k in z["meta_keys"]), (float(v) for v in z["meta_values"])))
-            return cls(z["W"].astype(np.float64), z["b"].astype(np.float64), z["mean"].astype(np.float64), z["std"].astype(np.float64), meta)
+            question = None
+            if "q_W" in z:  # raw vectors in, so no standardisation to store
+                d = z["q_W"].shape[0]
+                question = cls(z["q_W"].astype(np.float64), z["q_b"].astype(np.float64), np.zeros(d), np.ones(d), {})
+            return cls(z["W"].astype(np.float64), z["b"].astype(np.float64), z["mean"].astype(np.float64), z["std"].astype(np.float64), meta, question)
 
 
 def fit(

@@ -3,7 +3,8 @@
 Extractive, no LLM, no network, deterministic. Each customer sentence (a span of its
 segment, so quotes are exact) gets P(goal | measures | impediments | none) from a small
 learned classifier (`classifier.py`; features in `features.py`: the vendor question it
-answers, classified by similarity to paraphrased prototype questions; numbers, time
+answers, classified by similarity to paraphrased prototype questions plus a small softmax
+over the question's MiniLM vector learned from the dev calls' labelled questions; numbers, time
 expressions and other shape features; its MiniLM vector). The weights ship in
 `assistant/data/extractor.npz` and are reproduced by `python -m eval.train_extractor`,
 which also reports leave-one-call-out cross-validation on the dev calls.
@@ -123,10 +124,15 @@ DENIAL = _rx(
     r"\b(?:no|zero)\s+(?:real\s+)?(?:issues?|problems?|concerns?|worries|blockers?)\b(?! (?:is|are|would be))",
     r"\bnot (?:really |too |that |at all )?(?:worried|concerned)\b", r"\bi'?m not worried\b",
     r"\b(?:don'?t|do not)\s+(?:see|expect|anticipate|foresee)\s+(?:that|it|this|any|a|an)\b",
-    r"\b(?:already|fully|been)\s+(?:approved|cleared|signed off|sorted|handled|covered|vetted|whitelisted|done)\b",
+    r"\b(?:already|fully|been)\s+(?:approved|cleared|signed off|sorted|handled|covered|vetted|whitelisted|done|reviewed)\b",
     r"\bthat'?s (?:covered|handled|sorted|fine|not a|a non-?issue)\b", r"\bnon-?issue\b", r"\bwe'?re (?:fine|good|covered) (?:there|on that)\b",
+    r"\b(?:isn'?t|is not|won'?t|will not|not|shouldn'?t|aren'?t|are not)\s+(?:going to\s+|gonna\s+)?(?:hold (?:us|this|things|it) (?:up|back)|slow (?:us|this|things|it)(?: down)?|block (?:us|this|it)|derail|delay (?:us|this|it)|stall|get in the way|trip (?:us|this) up)",
     r"\bshould be (?:fine|ok|okay|straightforward)\b", r"\bnot going to (?:collide|conflict|clash|affect|interfere|get in the way|be a)\b", r"\bwon'?t (?:collide|clash|conflict|interfere)\b", r"\bno,? (?:that|it)'?s fine\b",
 )
+# A record from a one-off event ("the most we've ever had") is small talk, not a baseline; a claim the
+# customer relays from a document or the vendor's deck ("It says ...") is someone else's words.
+ANECDOTE = _rx(r"\b(?:most|best|biggest|largest|highest|longest|worst)\b[^.]{0,60}\b(?:we'?ve|i'?ve|we have|i have|they'?ve) ever\b")
+RELAYED = _rx(r"^\s*(?:it|the (?:\w+ )?(?:deck|brochure|slide|website|site|page|email|proposal|case study)|your (?:\w+ )?(?:deck|brochure|slide|website|site|page|email|proposal|case study)) (?:says|claims|promises)\b")
 ADOPTION = _rx(r"\blog-?ins\b|\blog-?in (?:counts?|numbers?|rates?|targets?)\b|\blogging in\b|\badoption\b|\bactive users?\b|\b[dwm]au\b|\bseats? (?:count|activated|used|assigned)\b",
                r"\blicen[cs]es? (?:activated|used|assigned)\b|\busage\b|\butili[sz]ation\b|\bfeatures? used\b|\bclicks\b|\b(?:checklist|task) completion\b|\btouched by (?:the|your) (?:platform|tool|product)\b")
 NEGATIVE = _rx(r"\w+n[’']t\b", r"\bnot\b", r"\bcannot\b", r"\bno\b", r"\bnever\b", r"\bcare less\b", r"\bvanity\b", r"\birrelevant\b", r"\bwho cares\b",
@@ -341,6 +347,10 @@ def _sim(vecs: np.ndarray, protos: np.ndarray) -> np.ndarray:
     return top.mean(axis=1)
 
 
+def _shipped_question() -> Optional[SoftmaxModel]:
+    return shipped().question
+
+
 def _last_question(text: str) -> str:
     """What a vendor turn asks: its question sentences (short text embeds fast)."""
     qs = [text[a:b] for a, b in sentence_spans(text)]
@@ -468,6 +478,12 @@ class EmbeddedExtractor:
         if self._count is not None:
             self._count.append(len(asking))
         qsims = {k: _sim(qvecs, p) for k, p in qprotos.items()}
+        learned = self._model.question if self._model is not None else _shipped_question()
+        if learned is not None and len(qvecs):
+            # what the dev calls' vendor questions were answered with, for indirect wordings no prototype covers
+            beta, P = (self._model or shipped()).meta.get("q_beta", 0.0), learned.proba(qvecs)
+            for n, k in enumerate(TOPICS):  # which topic; whether it is a topic at all stays with the prototypes
+                qsims[k] = qsims[k] + beta * P[:, CLASSES.index(k)]
         row = {i: n for n, i in enumerate(asking)}
         by_seg: dict[int, list[Sentence]] = {}
         for s in sentences:
@@ -549,6 +565,10 @@ class EmbeddedExtractor:
                 s.excluded = "filler"
             elif DENIAL.search(s.plain):
                 s.excluded = "denied obstacle"
+            elif ANECDOTE.search(s.plain):
+                s.excluded = "anecdote"
+            elif RELAYED.search(s.plain):
+                s.excluded = "read aloud"
             elif ADOPTION.search(s.plain) and (NEGATIVE.search(s.plain) or s.after_adoption_pitch):
                 s.excluded = "pushed-back vendor metric"
 
