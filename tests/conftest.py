@@ -37,3 +37,15 @@ def isolated_data_dir(tmp_path_factory, monkeypatch):
     reload_settings()
     yield data
     reload_settings()
+
+
+@pytest.fixture(scope="session")
+def pg():
+    """One real PostgreSQL server per run (tests/postgres_server.py); skipped, with the reason, if it cannot start."""
+    import postgres_server
+
+    server, why = postgres_server.start()
+    if server is None:
+        pytest.skip(f"PostgreSQL tests skipped: {why}")
+    yield server
+    server.stop()

@@ -29,15 +29,6 @@ from conftest import REPO
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def pg():
-    server, why = postgres_server.start()
-    if server is None:
-        pytest.skip(f"PostgreSQL tests skipped: {why}")
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def pg_url(pg, monkeypatch):
     url = pg.create_database("cp" + uuid.uuid4().hex[:12])

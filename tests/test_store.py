@@ -16,19 +16,9 @@ from assistant.models import Hints, Quote
 from assistant.plan_ops import diff
 from assistant.store import SCHEMA_VERSION, Store, get_store, next_review_date
 
-import postgres_server
 from plan_fixtures import CALL_DATE, full_draft, typical_draft
 
 from conftest import SAMPLES
-
-
-@pytest.fixture(scope="module")
-def pg():
-    server, why = postgres_server.start()
-    if server is None:
-        pytest.skip(f"PostgreSQL tests skipped: {why}")
-    yield server
-    server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
