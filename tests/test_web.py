@@ -53,7 +53,7 @@ def last_bot(page: handlers.Page) -> str:
 def test_upload_transcript_shows_plan_evidence_and_downloads(data_dir):
     page = drafted()
     s = page.session
-    assert "Marcus Green" in page.status and "2026-11-20" in page.status
+    assert "Harbor Freight Logistics" in page.status and "2026-11-20" in page.status  # titled by the customer company
     assert "invoice within two days of delivery" in page.goal
     assert any(row[1] == "52 days" and row[2] == "under 40" for row in page.measures)
     assert page.review and dt.date.fromisoformat(page.review) > dt.date(2026, 11, 20)
