@@ -230,3 +230,16 @@ def test_shipped_weights_carry_the_learned_question_topic_model():
     m = shipped()
     assert m.question is not None and m.question.W.shape == (384, 4)
     assert m.meta["q_beta"] > 0
+
+
+def test_a_speaker_introducing_themselves_is_not_quoted_as_the_goal():
+    from pathlib import Path
+
+    from assistant import roles, transcripts
+    from assistant.models import Hints
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "discovery_call.txt"
+    t = roles.assign_roles(transcripts.read_file(sample), Hints())
+    ex = run(t)
+    assert "send every invoice within two days of delivery" in texts(ex.goal)
+    assert "I run finance operations" not in texts(q for _, q in ex.quotes())

@@ -133,6 +133,13 @@ DENIAL = _rx(
 # customer relays from a document or the vendor's deck ("It says ...") is someone else's words.
 ANECDOTE = _rx(r"\b(?:most|best|biggest|largest|highest|longest|worst)\b[^.]{0,60}\b(?:we'?ve|i'?ve|we have|i have|they'?ve) ever\b")
 RELAYED = _rx(r"^\s*(?:it|the (?:\w+ )?(?:deck|brochure|slide|website|site|page|email|proposal|case study)|your (?:\w+ )?(?:deck|brochure|slide|website|site|page|email|proposal|case study)) (?:says|claims|promises)\b")
+# A speaker introducing themselves ("I run finance operations at Acme, so I own billing") says who they
+# are, not what success looks like; with no figure in it, it is never quoted as an answer.
+INTRODUCTION = _rx(
+    r"^(?:[\w' ]{0,24},\s*)?(?:so,?\s*)?(?:my name is\b|i'?m (?:the |a |an |our )?(?:\w+ ){0,3}(?:head|director|manager|lead|vp|vice president|chief|officer|coordinator|controller|supervisor)\b"
+    r"|i (?:run|head(?: up)?|lead|manage|oversee) (?:the |our |a )?(?:\w+ ){0,3}(?:operations|team|department|function|group|office|desk|unit)\b"
+    r"|i'?m (?:responsible for|in charge of)\b)"
+)
 ADOPTION = _rx(r"\blog-?ins\b|\blog-?in (?:counts?|numbers?|rates?|targets?)\b|\blogging in\b|\badoption\b|\bactive users?\b|\b[dwm]au\b|\bseats? (?:count|activated|used|assigned)\b",
                r"\blicen[cs]es? (?:activated|used|assigned)\b|\busage\b|\butili[sz]ation\b|\bfeatures? used\b|\bclicks\b|\b(?:checklist|task) completion\b|\btouched by (?:the|your) (?:platform|tool|product)\b")
 NEGATIVE = _rx(r"\w+n[’']t\b", r"\bnot\b", r"\bcannot\b", r"\bno\b", r"\bnever\b", r"\bcare less\b", r"\bvanity\b", r"\birrelevant\b", r"\bwho cares\b",
@@ -569,6 +576,8 @@ class EmbeddedExtractor:
                 s.excluded = "anecdote"
             elif RELAYED.search(s.plain):
                 s.excluded = "read aloud"
+            elif INTRODUCTION.search(s.plain) and not NUMBERISH.search(s.plain):
+                s.excluded = "introduction"
             elif ADOPTION.search(s.plain) and (NEGATIVE.search(s.plain) or s.after_adoption_pitch):
                 s.excluded = "pushed-back vendor metric"
 
