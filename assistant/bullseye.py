@@ -17,6 +17,7 @@ from typing import Literal, Optional, get_args
 
 from .config import Settings, get_settings
 from .errors import ConfigError, InputError
+from .extract.grounding import sentence_spans
 from .knowledge.corpus import AppliesTo, Function, Practice, corpus_root
 from .models import Hints, Quote, Transcript
 
@@ -52,7 +53,6 @@ MIN_QUESTION_SIMILARITY = 0.5
 MIN_WORDS = 5  # shorter sentences are "Yes, sure." - not evidence
 
 QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
-SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:\u2014\u2013]|\s-\s|\bbecause\b|\bso that\b|\band then\b)\s*", re.I)
 LEADING_JOIN = re.compile(r"^(?:and|but|so|or|then)\s+", re.I)
 METRIC = re.compile(r"\d|percent|days?|hours?|weeks?|rate|time|cost|score|number|errors?|backlog", re.I)
@@ -150,7 +150,7 @@ def classify_questions(texts: list[str]) -> list[Optional[Kind]]:
 
 
 def sentences(text: str) -> list[str]:
-    return [m.group(0).strip() for m in SENTENCE.finditer(text) if len(m.group(0).split()) >= MIN_WORDS]
+    return [text[a:b] for a, b in sentence_spans(text) if len(text[a:b].split()) >= MIN_WORDS]
 
 
 def answers(transcript: Transcript, who: set[str]) -> list[Answer]:

@@ -20,6 +20,7 @@ from typing import Annotated, Literal, Optional, Union
 from pydantic import Field, TypeAdapter, field_validator
 
 from .errors import InputError
+from .extract.grounding import sentence_spans
 from .models import Dependency, Draft, Measure, Milestone, Plan, Strict
 
 MAX_GOAL_SENTENCES = 3
@@ -182,7 +183,8 @@ def parse_op(data: dict) -> PlanOp:
 
 
 def sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+    """The same sentence boundaries the composer and the critic use, so the goal limit means one thing."""
+    return [text[a:b] for a, b in sentence_spans(text)]
 
 
 def shorten(text: str, max_words: int = SHORT_GOAL_WORDS) -> str:
