@@ -1,7 +1,8 @@
 """Transcript files and pasted text -> Transcript, and back out as txt / json / vtt / srt.
 
 Formats (see docs/formats.md): plain `Name: text`, `speakers` (generic `Speaker 1:` labels),
-vtt, teams (Teams' VTT), srt, zoom (`00:03:12 Name: text`), json (our own), and notes
+vtt, teams (Teams' VTT), srt, zoom (`00:03:12 Name: text`), otter (Otter.ai's txt export),
+meet (Google Meet's transcript), json (our own), and notes
 (anything else that is text). No reader drops a line: what it cannot place joins the
 previous turn.
 """
@@ -19,13 +20,15 @@ from ..models import Transcript
 from .common import parse_cue_timing
 from .cues import looks_teams, read_cues
 from .files import check_text, decode, read_bytes
+from .meet import looks_meet, read_meet
+from .otter import looks_otter, read_otter
 from .plain import all_generic, labelled_lines, looks_plain, read_notes, read_plain
 from .writers import WRITE_FORMATS, write
 from .zoom import looks_zoom, read_zoom
 
 __all__ = ["read_file", "read_text", "detect", "write", "WRITE_FORMATS", "FORMATS"]
 
-FORMATS = ("plain", "speakers", "vtt", "teams", "srt", "zoom", "json", "notes")
+FORMATS = ("plain", "speakers", "vtt", "teams", "srt", "zoom", "otter", "meet", "json", "notes")
 
 
 def read_file(path: Path) -> Transcript:
@@ -47,6 +50,10 @@ def read_text(text: str, source_name: Optional[str] = None) -> Transcript:
         t = read_cues(text, fmt, source_name)
     elif fmt == "zoom":
         t = read_zoom(text, source_name)
+    elif fmt == "otter":
+        t = read_otter(text, source_name)
+    elif fmt == "meet":
+        t = read_meet(text, source_name)
     elif fmt in ("plain", "speakers"):
         t = read_plain(text, source_name)
     else:
@@ -69,6 +76,10 @@ def detect(text: str) -> str:
         return "teams" if looks_teams(text) else "srt"
     if looks_zoom(lines):
         return "zoom"
+    if looks_otter(lines):
+        return "otter"
+    if looks_meet(lines):
+        return "meet"
     if looks_plain(lines):
         return "speakers" if all_generic(set(labelled_lines(lines)[1])) else "plain"
     return "notes"
