@@ -121,7 +121,8 @@ def load_gold(call: Call) -> Gold:
 
 def gold_problems(gold: Gold, transcript: Transcript, file_text: str) -> list[str]:
     """Why a gold file is broken: each quote must be an exact substring of one customer
-    segment as the transcript reader sees it, and each number must be in the file."""
+    segment as the transcript reader sees it, each number must be in the file, and no
+    must-not string may match a gold quote (the call could not be scored fairly)."""
     problems = []
     speakers = {s.speaker for s in transcript.segments}
     for name in gold.customer_speakers + gold.vendor_speakers:
@@ -137,6 +138,11 @@ def gold_problems(gold: Gold, transcript: Transcript, file_text: str) -> list[st
     for n in gold.numbers:
         if n not in file_text:
             problems.append(f"numbers: {n!r} is not in the transcript file")
+    for m in gold.must_not_extract:  # else extracting the gold quote itself would count as a must-not hit
+        for key in ("goal", "measures", "impediments"):
+            for s in getattr(gold, key):
+                if matches(m, s):
+                    problems.append(f"must_not_extract: {m[:60]!r} matches the {key} quote {s[:40]!r} by the scoring rule")
     return problems
 
 
