@@ -10,7 +10,7 @@ from ..errors import InputError
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024  # 20 MB of text is far beyond any call; more is a mistake
 
-FORMATS_HINT = "give a transcript (Name: text lines, WebVTT, SRT, Zoom/Teams export) or pasted notes"
+FORMATS_HINT = "give a transcript (Name: text lines, WebVTT, SRT, Zoom/Teams/Otter/Google Meet export) or pasted notes"
 
 # Files people pick by mistake, by their first bytes: (magic, offset, what it is).
 _MAGIC = [
