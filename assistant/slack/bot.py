@@ -137,8 +137,11 @@ class Bot:
         return self._store
 
     def claim(self, *keys: str) -> bool:
-        """True when none of these keys (Slack event_id, channel+message ts) was handled before."""
-        return all([self.store.claim_event(k) for k in keys])
+        """True when none of these keys (Slack event_id, channel+message ts) was handled before.
+
+        Claimed in order, stopping at the first taken one: a retry that loses the event_id must not
+        go on to take the message key, or the first delivery loses that one and nobody drafts."""
+        return all(self.store.claim_event(k) for k in keys)
 
     # ---------------------------------------------------------------- entry points
 
