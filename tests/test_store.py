@@ -256,3 +256,13 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(isolated_data_dir):
     (isolated_data_dir / "callplan.db").write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(BackendError, match="not a readable callplan database"):
         Store(data_dir=isolated_data_dir)
+
+
+def test_a_slack_retry_that_loses_the_event_id_leaves_the_message_to_the_first_delivery(store):
+    """The retry arrives between the first delivery's two claims: the first delivery must still draft."""
+    from assistant.slack.bot import Bot
+
+    bot = Bot(client=None, store=store)
+    assert store.claim_event("slack:event:Ev9")  # the first delivery took the event_id ...
+    assert not bot.claim("slack:event:Ev9", "slack:msg:D1:1.0")  # ... the retry loses it and stops there
+    assert store.claim_event("slack:msg:D1:1.0")  # so the first delivery can still take the message
