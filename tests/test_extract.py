@@ -243,3 +243,34 @@ def test_a_speaker_introducing_themselves_is_not_quoted_as_the_goal():
     ex = run(t)
     assert "send every invoice within two days of delivery" in texts(ex.goal)
     assert "I run finance operations" not in texts(q for _, q in ex.quotes())
+
+
+def test_the_shipped_question_bank_vectors_are_the_bank_as_written():
+    """The bank (a TSV people edit) and its precomputed vectors must not drift apart."""
+    from assistant.extract import embedded
+
+    vecs, topics = embedded.question_bank()
+    rows = embedded.read_question_bank()
+    assert len(rows) >= 400 and vecs.shape == (len(rows), 384)
+    assert list(topics) == [k for k, _ in rows]
+    assert {k for k, _ in rows} == {"goal", "measures", "impediments", "other"}
+
+
+def test_an_answer_the_customer_disowns_is_not_the_goal():
+    t = transcript(
+        (CSM, "So if your CEO looks back next December, what would make this worth it?"),
+        (CUST, "I'll give you the answer I gave the board in the deck: the goal is to get all forty clinics onto one scheduling system. "
+               "But honestly, what I actually care about is that a patient who calls us gets seen within a week, not a month."),
+    )
+    ex = run(t)
+    assert "seen within a week" in texts(ex.goal)
+    assert "onto one scheduling system" not in texts(q for _, q in ex.quotes())
+
+
+def test_a_price_quote_in_an_answer_is_not_something_read_aloud():
+    t = transcript(
+        (CSM, "What does success look like a year from now?"),
+        (CUST, "When somebody retires they need a quote, they need their options, and today my team does all of that by hand. "
+               "What I want is for a member coming up to retirement to know exactly what they'll get without ringing us three times."),
+    )
+    assert "know exactly what they'll get" in texts(run(t).goal)

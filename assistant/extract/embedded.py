@@ -31,7 +31,7 @@ from . import features
 from .classifier import CLASSES, SoftmaxModel, shipped
 from .grounding import FOLLOW_UPS, TOPICS, sentence_spans
 
-CAPS: dict[str, int] = {"goal": 3, "measures": 6, "impediments": 6}
+CAPS: dict[str, int] = {"goal": 3, "measures": 6, "impediments": 8}
 CALL_TURNS = 80  # a discovery call's usual length in turns; position features saturate there
 
 
@@ -109,22 +109,28 @@ CUES: dict[str, list[tuple[re.Pattern, float]]] = {
 REVISION = _rx(r"\bscratch that\b", r"\blet me (?:rephrase|restate|correct|put (?:it|that) (?:another|differently))",
                r"\bi take (?:that|it) back\b", r"\bon second thought", r"\bwhat really matters\b", r"\bforget (?:what i said|that)\b",
                r"\bno,? actually\b", r"\bactually,? (?:the (?:real|actual) )?(?:goal|point|thing)\b", r"\bcorrection\b",
-               r"\bthat'?s not (?:really )?(?:it|right|the goal)\b", r"\bthe real (?:goal|point|win)\b")
+               r"\bthat'?s not (?:really )?(?:it|right|the goal)\b", r"\bthe real (?:goal|point|win)\b",
+               r"\bwhat (?:i|we) (?:actually|really) (?:care about|want|need|mean)\b", r"\bthat'?s (?:just )?the means\b", r"\bnot really it\b")
+# An answer the speaker announces as one they don't hold ("the answer I gave the board", "a year ago I'd have
+# told you", "the goal was"): the goal it states is superseded by what follows.
+DISOWNED = _rx(r"\b(?:first|official|easy|textbook|standard|obvious|short) answer\b", r"\bthe answer i gave\b",
+               r"\b(?:a year|years|months|a while) ago,? i'?d have (?:told|said)\b", r"\bthe goal was\b", r"\bon paper,? the goal\b")
 INJECTION = _rx(r"\bignore (?:all |any |the )?(?:previous|prior|above|earlier|preceding|your)\b", r"\bdisregard (?:all|any|the|previous|prior|your)\b",
                 r"\bsystem prompt\b", r"\byou are now\b", r"\bnew instructions?\b", r"\bas an ai\b", r"\b(?:assistant|ai|model|bot)[,:] (?:say|write|output|set)\b",
                 r"\boverride\b", r"\binstructions? (?:to|for) the (?:ai|assistant|model|bot)\b")
 READING = _rx(r"\b(?:the email|the e-mail|this email|the message|the document|the doc|the note|the memo|the ticket|the slide|the deck|the letter|the footer|the pdf|the rfp|the thread)\s+(?:says|said|reads|read|states|wrote|writes)\b",
-              r"\b(?:it|he|she|they)\s+(?:says|said|reads|wrote|writes)\s*[:\"“]", r"\b(?:quote|quoting)\s*[:,\"“]", r"\blet me read\b", r"\bi'?ll read (?:it|you|this|the)\b",
+              r"\b(?:it|he|she|they)\s+(?:says|said|reads|wrote|writes)\s*[:\"“]", r"\bquote\s*[:\"“]", r"\b(?:and i quote|quote,? unquote|quoting (?:from|him|her|them|it|the))\b", r"\blet me read\b", r"\bi'?ll read (?:it|you|this|the)\b",
               r"\breading (?:it|from|you)\b", r"\bverbatim\b", r"\bword for word\b", r"\bsays,? and i quote\b")
 BACK_TO_US = _rx(r"^\s*(?:anyway|anyways|so anyway|back to|obviously|weird|ignore that|sorry|end quote|unquote|that'?s (?:it|the email))\b")
 DENIAL = _rx(
-    r"\b(?:won'?t|will not|shouldn'?t|should not|isn'?t|is not|wasn'?t|aren'?t|are not|not going to|wouldn'?t|would not|doesn'?t|does not)\s+(?:really\s+|actually\s+)?(?:be\s+)?(?:an?\s+|the\s+|any\s+|much\s+of\s+an?\s+)?(?:real\s+|big\s+|major\s+)?(?:issue|problem|concern|blocker|obstacle|worry|bottleneck|factor)",
+    r"\b(?:won'?t|will not|shouldn'?t|should not|isn'?t|is not|wasn'?t|aren'?t|are not|not going to|wouldn'?t|would not|doesn'?t|does not)\s+(?:really\s+|actually\s+)?(?:going to\s+|gonna\s+)?(?:be\s+)?(?:an?\s+|the\s+|any\s+|much\s+of\s+an?\s+)?(?:real\s+|big\s+|major\s+)?(?:issue|problem|concern|blocker|obstacle|worry|bottleneck|factor)",
     r"\bnot (?:a|an|any|the|really a|really an)\s+(?:real\s+|big\s+|major\s+)?(?:issue|problem|concern|blocker|worry|obstacle|bottleneck|risk)",
     r"\b(?:is|'s|are|'re)\s+(?:fine|approved|covered|sorted|handled|not an issue)\s*[,.]", r"\b(?:are|is|'re|'s) not (?:a |the )?(?:problem|issue|concern|blocker|risk)",
     r"\b(?:no|zero)\s+(?:real\s+)?(?:issues?|problems?|concerns?|worries|blockers?)\b(?! (?:is|are|would be))",
     r"\bnot (?:really |too |that |at all )?(?:worried|concerned)\b", r"\bi'?m not worried\b",
     r"\b(?:don'?t|do not)\s+(?:see|expect|anticipate|foresee)\s+(?:that|it|this|any|a|an)\b",
-    r"\b(?:already|fully|been)\s+(?:approved|cleared|signed off|sorted|handled|covered|vetted|whitelisted|done|reviewed)\b",
+    r"\b(?:already|fully|been)\s+(?:approved|cleared|signed off|sorted|handled|covered|vetted|whitelisted|done|reviewed|set up|behind (?:it|this|us))\b",
+    r"\bnot going to second-guess\b", r"\bthey'?ll use anything\b",
     r"\bthat'?s (?:covered|handled|sorted|fine|not a|a non-?issue)\b", r"\bnon-?issue\b", r"\bwe'?re (?:fine|good|covered) (?:there|on that)\b",
     r"\b(?:isn'?t|is not|won'?t|will not|not|shouldn'?t|aren'?t|are not)\s+(?:going to\s+|gonna\s+)?(?:hold (?:us|this|things|it) (?:up|back)|slow (?:us|this|things|it)(?: down)?|block (?:us|this|it)|derail|delay (?:us|this|it)|stall|get in the way|trip (?:us|this) up)",
     r"\bshould be (?:fine|ok|okay|straightforward)\b", r"\bnot going to (?:collide|conflict|clash|affect|interfere|get in the way|be a)\b", r"\bwon'?t (?:collide|clash|conflict|interfere)\b", r"\bno,? (?:that|it)'?s fine\b",
@@ -140,6 +146,8 @@ INTRODUCTION = _rx(
     r"|i (?:run|head(?: up)?|lead|manage|oversee) (?:the |our |a )?(?:\w+ ){0,3}(?:operations|team|department|function|group|office|desk|unit)\b"
     r"|i'?m (?:responsible for|in charge of)\b)"
 )
+# A vendor metric the customer hands back ("that's a number for you guys") is pushback, with or without a negation.
+HANDED_BACK = _rx(r"\ba number for you\b", r"\bnumber for (?:you|your) (?:guys|team|side|dashboard)\b", r"\bon paper\b[^.]{0,40}\band (?:we )?still\b")
 ADOPTION = _rx(r"\blog-?ins\b|\blog-?in (?:counts?|numbers?|rates?|targets?)\b|\blogging in\b|\badoption\b|\bactive users?\b|\b[dwm]au\b|\bseats? (?:count|activated|used|assigned)\b",
                r"\blicen[cs]es? (?:activated|used|assigned)\b|\busage\b|\butili[sz]ation\b|\bfeatures? used\b|\bclicks\b|\b(?:checklist|task) completion\b|\btouched by (?:the|your) (?:platform|tool|product)\b")
 NEGATIVE = _rx(r"\w+n[’']t\b", r"\bnot\b", r"\bcannot\b", r"\bno\b", r"\bnever\b", r"\bcare less\b", r"\bvanity\b", r"\birrelevant\b", r"\bwho cares\b",
@@ -202,6 +210,15 @@ PROTOTYPES: dict[str, list[str]] = {
         "The security review could take months.",
         "Budget is frozen until next year, so that could slow things down.",
         "People might resist changing how they have always worked.",
+    ],
+    # not a field: activities posing as the goal (METHOD.md: outcomes, not activities); the classifier learns what this similarity means
+    "activity": [
+        "The goal is to get everyone onto the new system by the end of the year.",
+        "We want the tool rolled out to all teams and every user logging in.",
+        "Success is getting rid of the spreadsheets and going paperless.",
+        "I want every site working out of your platform by the spring.",
+        "We need to automate the process and migrate off the old software.",
+        "The aim is to have all stores using one ordering system.",
     ],
 }
 # Vendor questions, direct and indirect wordings, per discovery topic; "other" ends a topic.
@@ -289,6 +306,8 @@ QUESTION_CUES: dict[str, re.Pattern] = {
 
 
 _STRAIGHT = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+# How sure a vendor question must be to start or switch the topic under discussion (similarities to the question prototypes).
+TOPIC = {"start": 0.35, "switch": 0.4, "switch_short": 0.45, "margin": 0.04, "cue": 0.2}
 DECAY = {0: 1.0, 1: 0.85, 2: 0.6, 3: 0.35}  # how far a question's topic carries into the following turns
 
 
@@ -302,6 +321,7 @@ class Sentence:
     adjacency: dict[str, float] = field(default_factory=dict)  # topic of the question it answers, decayed
     qsim: dict[str, float] = field(default_factory=dict)  # that question's similarity to each topic, decayed
     qidx: int = -1  # row of that question's vector
+    qprob: dict[str, float] = field(default_factory=dict)  # the learned question model's topic for that question, decayed
     decay: float = 0.0
     customer_since: int = 0  # customer turns since the question
     turn_pos: int = 0  # sentence index inside its turn
@@ -324,12 +344,54 @@ def _content_words(text: str) -> int:
 
 @lru_cache(maxsize=1)
 def _prototype_vectors() -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Embedded once per process: answer prototypes and vendor-question prototypes."""
+    """Embedded once per process: answer prototypes and vendor-question prototypes, the latter
+    with the question bank's ~650 labelled wordings (vectors precomputed, see question_bank())."""
     from ..embeddings import embed
 
     answers = {k: embed(v) for k, v in PROTOTYPES.items()}
     questions = {k: embed(v) for k, v in QUESTION_PROTOTYPES.items()}
+    vecs, topics = question_bank()
+    for k in questions:
+        questions[k] = np.vstack([questions[k], vecs[topics == k]])
     return answers, questions
+
+
+BANK_TEXT = "question_bank.tsv"  # topic TAB vendor question: the source, written by people
+BANK_VECTORS = "question_bank.npz"  # its MiniLM vectors, so a draft needn't embed 650 questions at start
+
+
+def _data(name: str):
+    from importlib import resources
+
+    return resources.files("assistant") / "data" / name
+
+
+def read_question_bank() -> list[tuple[str, str]]:
+    """(topic, question) rows; the bank's "none" is the prototypes' "other" (a question about something else)."""
+    lines = _data(BANK_TEXT).read_text(encoding="utf-8").splitlines()[1:]
+    rows = [line.split("\t", 1) for line in lines if line.strip()]
+    return [("other" if k.strip() == "none" else k.strip(), q.strip()) for k, q in rows]
+
+
+def write_question_bank_vectors() -> int:
+    """Embed the bank (python -m eval.train_extractor calls this); returns the number of questions."""
+    rows = read_question_bank()
+    vecs = _embed([_last_question(q) for _, q in rows]) if rows else np.zeros((0, 384), dtype=np.float32)
+    with open(str(_data(BANK_VECTORS)), "wb") as f:
+        np.savez_compressed(f, vecs=vecs.astype(np.float16), topics=np.array([k for k, _ in rows]))
+    question_bank.cache_clear()
+    _prototype_vectors.cache_clear()
+    return len(rows)
+
+
+@lru_cache(maxsize=1)
+def question_bank() -> tuple[np.ndarray, np.ndarray]:
+    """The bank's vectors and topics, as shipped (empty if the vectors were never written)."""
+    path = _data(BANK_VECTORS)
+    if not path.is_file():
+        return np.zeros((0, 384), dtype=np.float32), np.array([], dtype=str)
+    with np.load(str(path), allow_pickle=False) as z:
+        return z["vecs"].astype(np.float32), z["topics"].astype(str)
 
 
 def _embed(texts: list[str]) -> np.ndarray:
@@ -486,6 +548,7 @@ class EmbeddedExtractor:
             self._count.append(len(asking))
         qsims = {k: _sim(qvecs, p) for k, p in qprotos.items()}
         learned = self._model.question if self._model is not None else _shipped_question()
+        qP = learned.proba(qvecs) if learned is not None and len(qvecs) else np.zeros((len(qvecs), len(CLASSES)))
         if learned is not None and len(qvecs):
             # what the dev calls' vendor questions were answered with, for indirect wordings no prototype covers
             beta, P = (self._model or shipped()).meta.get("q_beta", 0.0), learned.proba(qvecs)
@@ -530,6 +593,7 @@ class EmbeddedExtractor:
                     s.decay, s.qidx, s.first_answer = decay, qrow if decay else -1, customer_since == 0 and vendor_since == 0
                     s.customer_since = customer_since
                     s.qsim = {k: v * decay for k, v in qsim.items()}
+                    s.qprob = {k: float(qP[qrow, n]) * decay for n, k in enumerate(CLASSES)} if qrow >= 0 else {}
                     s.after_adoption_pitch = pitch and vendor_since <= 1
                 if any(_content_words(s.text) >= 3 for s in by_seg[i]):
                     customer_since += 1
@@ -551,13 +615,13 @@ class EmbeddedExtractor:
         scores = {"other": sims.get("other", 0.0) + (0.15 if OTHER_QUESTION.search(last_q) else 0.0)}
         for k in TOPICS:
             cue = 1.0 if QUESTION_CUES[k].search(last_q) else (0.5 if QUESTION_CUES[k].search(" ".join(qs[-3:])) else 0.0)
-            scores[k] = sims[k] + 0.2 * cue
+            scores[k] = sims[k] + TOPIC["cue"] * cue
         ranked = sorted(scores, key=lambda k: -scores[k])
         best, margin = ranked[0], scores[ranked[0]] - scores[ranked[1]]
-        if current is None and best != "other" and scores[best] >= 0.35:
+        if current is None and best != "other" and scores[best] >= TOPIC["start"]:
             return best  # nothing under discussion: the likeliest discovery topic starts
-        needed = 0.5 if current is not None and best != current and len(last_q.split()) <= 8 else 0.4
-        if scores[best] >= needed and margin >= 0.04:
+        needed = TOPIC["switch_short"] if current is not None and best != current and len(last_q.split()) <= 8 else TOPIC["switch"]
+        if scores[best] >= needed and margin >= TOPIC["margin"]:
             return None if best == "other" else best
         return "follow-up"
 
@@ -576,8 +640,12 @@ class EmbeddedExtractor:
                 s.excluded = "anecdote"
             elif RELAYED.search(s.plain):
                 s.excluded = "read aloud"
+            elif DISOWNED.search(s.plain):
+                s.excluded = "superseded goal"
             elif INTRODUCTION.search(s.plain) and not NUMBERISH.search(s.plain):
                 s.excluded = "introduction"
+            elif HANDED_BACK.search(s.plain):
+                s.excluded = "pushed-back vendor metric"
             elif ADOPTION.search(s.plain) and (NEGATIVE.search(s.plain) or s.after_adoption_pitch):
                 s.excluded = "pushed-back vendor metric"
 

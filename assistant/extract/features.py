@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .embedded import Sentence
 
 TOPICS = ("goal", "measures", "impediments")
+SIM_KEYS = (*TOPICS, "activity")  # similarity to prototype answers per field, and to activities posing as goals
 
 _PERCENT = re.compile(r"\d\s?%|\bper ?cent\b", re.I)
 _MONEY = re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:k|m|mm|million|thousand|dollars|euros|pounds)\b", re.I)
@@ -88,6 +89,7 @@ def context_features(s: "Sentence") -> list[float]:
     return [
         *(s.adjacency.get(k, 0.0) for k in TOPICS),
         *(s.qsim.get(k, 0.0) for k in (*TOPICS, "other")),
+        *(s.qprob.get(k, 0.0) for k in (*TOPICS, "none")),
         s.decay,
         min(s.customer_since, 6) / 6.0,
         float(s.turn_pos == 0),
@@ -99,7 +101,7 @@ def context_features(s: "Sentence") -> list[float]:
 
 
 CONTEXT_NAMES = [
-    *(f"adj_{k}" for k in TOPICS), *(f"qsim_{k}" for k in (*TOPICS, "other")),
+    *(f"adj_{k}" for k in TOPICS), *(f"qsim_{k}" for k in (*TOPICS, "other")), *(f"qprob_{k}" for k in (*TOPICS, "none")),
     "decay", "customer_since", "turn_first", "turn_pos", "call_pos", "after_pitch", "first_answer",
 ]  # fmt: skip
 
@@ -118,7 +120,7 @@ def matrix(
     if n == 0:
         return np.zeros((0, width()))
     generic = np.array([text_features(s.plain) + context_features(s) for s in sentences], dtype=np.float64)
-    sims = np.stack([answer_sims[k] for k in TOPICS], axis=1)
+    sims = np.stack([answer_sims[k] for k in SIM_KEYS], axis=1)
     cues = np.stack([cue[k] for k in TOPICS], axis=1)
     qv = np.zeros((n, vecs.shape[1] if len(vecs) else 384))
     for i, s in enumerate(sentences):
@@ -127,7 +129,7 @@ def matrix(
     return np.hstack([generic, sims, cues, vecs, qv])
 
 
-NAMES = TEXT_NAMES + CONTEXT_NAMES + [f"sim_{k}" for k in TOPICS] + [f"cue_{k}" for k in TOPICS]
+NAMES = TEXT_NAMES + CONTEXT_NAMES + [f"sim_{k}" for k in SIM_KEYS] + [f"cue_{k}" for k in TOPICS]
 
 
 def width() -> int:
