@@ -142,7 +142,7 @@ def question_labels(t: Transcript, gold: Gold) -> tuple[np.ndarray, np.ndarray]:
 def question_bank() -> tuple[np.ndarray, np.ndarray]:
     """The question bank (assistant/data/question_bank.tsv) as training rows for the question model."""
     vecs, topics = embedded.question_bank()
-    return vecs, np.array([CLASSES.index("none" if k == "other" else k) for k in topics], dtype=int)
+    return vecs, np.array([CLASSES.index(k) for k in topics], dtype=int)
 
 
 def train_question(calls: list["CallData"], st: Settings) -> SoftmaxModel:

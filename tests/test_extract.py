@@ -253,7 +253,7 @@ def test_the_shipped_question_bank_vectors_are_the_bank_as_written():
     rows = embedded.read_question_bank()
     assert len(rows) >= 400 and vecs.shape == (len(rows), 384)
     assert list(topics) == [k for k, _ in rows]
-    assert {k for k, _ in rows} == {"goal", "measures", "impediments", "other"}
+    assert {k for k, _ in rows} == {"goal", "measures", "impediments", "none"}
 
 
 def test_an_answer_the_customer_disowns_is_not_the_goal():

@@ -351,8 +351,8 @@ def _prototype_vectors() -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     answers = {k: embed(v) for k, v in PROTOTYPES.items()}
     questions = {k: embed(v) for k, v in QUESTION_PROTOTYPES.items()}
     vecs, topics = question_bank()
-    for k in questions:
-        questions[k] = np.vstack([questions[k], vecs[topics == k]])
+    for k in questions:  # the bank's "none" (a question about something else) is the prototypes' "other"
+        questions[k] = np.vstack([questions[k], vecs[topics == ("none" if k == "other" else k)]])
     return answers, questions
 
 
@@ -367,16 +367,16 @@ def _data(name: str):
 
 
 def read_question_bank() -> list[tuple[str, str]]:
-    """(topic, question) rows; the bank's "none" is the prototypes' "other" (a question about something else)."""
+    """(topic, question) rows; topics are the classifier's CLASSES."""
     lines = _data(BANK_TEXT).read_text(encoding="utf-8").splitlines()[1:]
     rows = [line.split("\t", 1) for line in lines if line.strip()]
-    return [("other" if k.strip() == "none" else k.strip(), q.strip()) for k, q in rows]
+    return [(k.strip(), q.strip()) for k, q in rows]
 
 
 def write_question_bank_vectors() -> int:
     """Embed the bank (python -m eval.train_extractor calls this); returns the number of questions."""
     rows = read_question_bank()
-    vecs = _embed([_last_question(q) for _, q in rows]) if rows else np.zeros((0, 384), dtype=np.float32)
+    vecs = _embed([_last_question(q) for _, q in rows])
     with open(str(_data(BANK_VECTORS)), "wb") as f:
         np.savez_compressed(f, vecs=vecs.astype(np.float16), topics=np.array([k for k, _ in rows]))
     question_bank.cache_clear()
@@ -551,9 +551,9 @@ class EmbeddedExtractor:
         qP = learned.proba(qvecs) if learned is not None and len(qvecs) else np.zeros((len(qvecs), len(CLASSES)))
         if learned is not None and len(qvecs):
             # what the dev calls' vendor questions were answered with, for indirect wordings no prototype covers
-            beta, P = (self._model or shipped()).meta.get("q_beta", 0.0), learned.proba(qvecs)
-            for n, k in enumerate(TOPICS):  # which topic; whether it is a topic at all stays with the prototypes
-                qsims[k] = qsims[k] + beta * P[:, CLASSES.index(k)]
+            beta = (self._model or shipped()).meta.get("q_beta", 0.0)
+            for k in TOPICS:  # which topic; whether it is a topic at all stays with the prototypes
+                qsims[k] = qsims[k] + beta * qP[:, CLASSES.index(k)]
         row = {i: n for n, i in enumerate(asking)}
         by_seg: dict[int, list[Sentence]] = {}
         for s in sentences:
