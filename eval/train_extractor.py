@@ -21,6 +21,11 @@ questions written for training, never taken from a call). The bank is embedded f
 vectors written to `assistant/data/question_bank.npz`: they are also question prototypes at run
 time, so a draft needn't embed them.
 
+Memory: a call's features also compare its sentences with labelled ones (assistant/extract/memory.py):
+the *other* dev calls' quotable sentences, labelled as below (must-not lines as "trap"), and the
+answer bank (`assistant/data/answer_bank.tsv`, ~840 customer sentences written for training, none
+taken from a call). The shipped memory, all dev calls plus the bank, is saved with the weights.
+
 Labels: a customer sentence is a positive for a field when it overlaps a gold quote of
 that field; every other quotable customer sentence is "none", and sentences overlapping a
 must_not_extract string are "none" with extra weight (the hard negatives).
@@ -31,7 +36,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -42,6 +47,8 @@ from assistant.extract import embedded, features
 from assistant.extract.classifier import CLASSES, SoftmaxModel, fit, shipped_path
 from assistant.extract.embedded import Analysis, EmbeddedExtractor
 from assistant.extract.grounding import TOPICS, ground
+from assistant.extract.memory import Memory
+import assistant.extract.memory as memory
 from assistant.models import Hints, Transcript
 import eval.score
 from eval.score import Gold, check_call, find_calls, must_not_hits, recall_precision
@@ -65,6 +72,7 @@ class Settings:
     q_beta: float = 0.15  # weight of the learned question topic next to the prototype similarity (0 = prototypes only)
     q_l2: float = 1.0
     bank: bool = True  # train the question model on the question bank (assistant/data/question_bank.tsv) as well as the dev calls' questions
+    memory: bool = True  # features from the nearest labelled sentences (other dev calls + assistant/data/answer_bank.tsv)
 
 
 @dataclass
@@ -77,6 +85,12 @@ class CallData:
     w: np.ndarray
     q: np.ndarray  # vendor question vectors
     qy: np.ndarray  # and the field each was answered with
+    trap: np.ndarray  # quotable sentences overlapping a must_not_extract string
+
+    def memory(self) -> Memory:
+        """This call's labelled sentences, as the other calls' memory."""
+        labels = np.where(self.trap, memory.CLASSES.index("trap"), self.y)
+        return Memory(self.an.X[:, EMB].astype(np.float32), labels.astype(np.int8))
 
 
 def _span(gold_quote: str, t: Transcript, customers: set[str]) -> Optional[tuple[int, int, int]]:
@@ -87,10 +101,12 @@ def _span(gold_quote: str, t: Transcript, customers: set[str]) -> Optional[tuple
     return None
 
 
-def labels(an: Analysis, t: Transcript, gold: Gold, st: Settings) -> tuple[np.ndarray, np.ndarray]:
+def labels(an: Analysis, t: Transcript, gold: Gold, st: Settings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Class per quotable sentence, its training weight, and whether it is a must-not line."""
     customers = set(gold.customer_speakers)
     y = np.full(len(an.live), CLASSES.index("none"))
     w = np.ones(len(an.live))
+    trap = np.zeros(len(an.live), dtype=bool)
     spans: list[tuple[int, tuple[int, int, int]]] = []
     for ci, k in enumerate(TOPICS):
         spans += [(ci, sp) for g in getattr(gold, k) if (sp := _span(g, t, customers))]
@@ -102,8 +118,8 @@ def labels(an: Analysis, t: Transcript, gold: Gold, st: Settings) -> tuple[np.nd
             if seg == s.seg and ov > 0 and ov * 2 >= min(b - a, s.b - s.a) and ov > best:
                 y[n], w[n], best = ci, st.pos_weight, ov
         if not best and any(seg == s.seg and min(b, s.b) - max(a, s.a) > 0 for seg, a, b in bad):
-            w[n] = st.mustnot_weight
-    return y, w
+            w[n], trap[n] = st.mustnot_weight, True
+    return y, w, trap
 
 
 _EMBEDDED: dict[str, np.ndarray] = {}
@@ -152,9 +168,19 @@ def train_question(calls: list["CallData"], st: Settings) -> SoftmaxModel:
     return fit(Q, y, l2=st.q_l2, steps=st.steps, standardise=0)
 
 
-def _analyse(t: Transcript, st: Settings, question: Optional[SoftmaxModel]) -> Analysis:
-    m = SoftmaxModel(_NO_MODEL.W, _NO_MODEL.b, _NO_MODEL.mean, _NO_MODEL.std, {"q_beta": st.q_beta}, question)
+def _analyse(t: Transcript, st: Settings, question: Optional[SoftmaxModel], mem: Optional[Memory] = None) -> Analysis:
+    m = SoftmaxModel(_NO_MODEL.W, _NO_MODEL.b, _NO_MODEL.mean, _NO_MODEL.std, {"q_beta": st.q_beta}, question, mem)
     return EmbeddedExtractor(model=m).analyse(t)
+
+
+def bank_memory() -> Memory:
+    """The written answer bank (assistant/data/answer_bank.tsv) as memory."""
+    rows = memory.read_bank()
+    return Memory(_cached_embed([x for _, x in rows]), np.array([memory.CLASSES.index(k) for k, _ in rows], dtype=np.int8))
+
+
+def shipped_memory(calls: list["CallData"], st: Settings) -> Optional[Memory]:
+    return Memory.join([c.memory() for c in calls] + [bank_memory()]) if st.memory else None
 
 
 def load_calls(st: Settings) -> list[CallData]:
@@ -168,11 +194,16 @@ def load_calls(st: Settings) -> list[CallData]:
         gold = check_call(call)
         t = load_transcript(call.transcript, Hints(vendor=gold.vendor_speakers, call_date=gold.call_date))
         q, qy = question_labels(t, gold)
-        out.append(CallData(call.name, t, gold, None, np.zeros(0), np.zeros(0), q, qy))  # type: ignore[arg-type]
+        out.append(CallData(call.name, t, gold, None, np.zeros(0), np.zeros(0), q, qy, np.zeros(0)))  # type: ignore[arg-type]
+    qms = {c.name: train_question([d for d in out if d is not c], st) if st.q_beta else None for c in out}
     for c in out:
-        qm = train_question([d for d in out if d is not c], st) if st.q_beta else None
-        c.an = _analyse(c.t, st, qm)
-        c.y, c.w = labels(c.an, c.t, c.gold, st)
+        c.an = _analyse(c.t, st, qms[c.name])
+        c.y, c.w, c.trap = labels(c.an, c.t, c.gold, st)
+    if st.memory:  # again, now with a memory of the other calls' labelled sentences (same sentences, same labels)
+        mems = {c.name: c.memory() for c in out}
+        bank = bank_memory()
+        for c in out:
+            c.an = _analyse(c.t, st, qms[c.name], Memory.join([mems[d.name] for d in out if d is not c] + [bank]))
     return out
 
 
@@ -262,7 +293,7 @@ def choose_thresholds(calls: list[CallData], models: list[SoftmaxModel]) -> dict
 
 
 def _with_meta(m: SoftmaxModel, meta: dict[str, float]) -> SoftmaxModel:
-    return SoftmaxModel(m.W, m.b, m.mean, m.std, {**m.meta, **meta}, m.question)
+    return replace(m, meta={**m.meta, **meta})
 
 
 def fit_with_thresholds(calls: list[CallData], st: Settings) -> SoftmaxModel:
@@ -302,9 +333,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--out", type=Path, default=shipped_path())
     ap.add_argument("--q-beta", type=float, default=Settings.q_beta, help="weight of the learned question topic (0 = prototypes only)")
     ap.add_argument("--no-bank", action="store_true", help="question model from the dev calls' questions only")
+    ap.add_argument("--no-memory", action="store_true", help="without the nearest-labelled-sentence features")
     ap.add_argument("--goal-cap", type=int, default=embedded.CAPS["goal"], help="CV with another goal cap (the shipped cap lives in embedded.CAPS)")
     args = ap.parse_args(argv)
-    st = Settings(q_beta=args.q_beta, bank=not args.no_bank)
+    st = Settings(q_beta=args.q_beta, bank=not args.no_bank, memory=not args.no_memory)
     embedded.CAPS["goal"] = args.goal_cap
     t0 = time.perf_counter()
     print(f"question bank: {embedded.write_question_bank_vectors()} questions embedded")
@@ -317,7 +349,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                                (3.0, 0.2, 0.0, 2.0), (3.0, 0.5, 0.3, 2.0), (3.0, 0.5, 0.0, 4.0), (30.0, 1.0, 0.0, 2.0)]:
             s = Settings(l2=l2, emb_scale=es, q_scale=qs, pos_weight=pw)
             for c in calls:
-                c.y, c.w = labels(c.an, c.t, c.gold, s)
+                c.y, c.w, c.trap = labels(c.an, c.t, c.gold, s)
             r = cross_validate(calls, s, nested=False, log=lambda *_: None)
             print(f"l2 {l2:<5} emb {es:<4} q {qs:<4} pos {pw:<4} | {fmt(r)}", flush=True)
         return 0
@@ -329,6 +361,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     m = fit_with_thresholds(calls, st)
     if st.q_beta:
         m.question = train_question(calls, st)
+    m.memory = shipped_memory(calls, st)
     m.save(args.out)
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB): " + ", ".join(f"{k} {v:g}" for k, v in sorted(m.meta.items())))
     print(f"dev fit: {fmt(mean([score(c, m) for c in calls]))}")

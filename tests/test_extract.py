@@ -256,6 +256,37 @@ def test_the_shipped_question_bank_vectors_are_the_bank_as_written():
     assert {k for k, _ in rows} == {"goal", "measures", "impediments", "none"}
 
 
+def test_the_shipped_memory_holds_the_answer_bank_as_written():
+    """The memory ships inside the weights; the bank is a TSV people edit: they must not drift apart."""
+    import numpy as np
+
+    from assistant.embeddings import embed
+    from assistant.extract import memory
+    from assistant.extract.classifier import shipped
+
+    rows = memory.read_bank()
+    mem = shipped().memory
+    assert len(rows) >= 800 and {k for k, _ in rows} == set(memory.CLASSES)
+    bank_vecs, bank_labels = mem.vecs[-len(rows) :], mem.labels[-len(rows) :]  # the bank comes after the dev calls
+    assert [memory.CLASSES[i] for i in bank_labels] == [k for k, _ in rows]
+    picks = list(range(0, len(rows), 97))
+    fresh = embed([rows[i][1] for i in picks])
+    assert np.allclose(bank_vecs[picks], fresh, atol=2e-3)  # stored as float16
+
+
+def test_a_sentence_like_the_labelled_goals_sits_nearest_the_goals():
+    from assistant.embeddings import embed
+    from assistant.extract import memory
+    from assistant.extract.classifier import shipped
+
+    near = shipped().memory.near(embed([
+        "What I really want is for our members to stop leaving us for the bank down the street.",
+        "Honestly the bigger problem is that IT is tied up with the ERP upgrade until spring.",
+        "We're sitting at about 62 percent first-call resolution and I'd want that near 75 by the summer.",
+    ]))
+    assert [memory.CLASSES[i] for i in near.argmax(axis=1)] == ["goal", "impediments", "measures"]
+
+
 def test_an_answer_the_customer_disowns_is_not_the_goal():
     t = transcript(
         (CSM, "So if your CEO looks back next December, what would make this worth it?"),

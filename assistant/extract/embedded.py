@@ -5,7 +5,8 @@ segment, so quotes are exact) gets P(goal | measures | impediments | none) from 
 learned classifier (`classifier.py`; features in `features.py`: the vendor question it
 answers, classified by similarity to paraphrased prototype questions plus a small softmax
 over the question's MiniLM vector learned from the dev calls' labelled questions; numbers, time
-expressions and other shape features; its MiniLM vector). The weights ship in
+expressions and other shape features; its MiniLM vector and its nearest labelled sentences,
+`memory.py`). The weights ship in
 `assistant/data/extractor.npz` and are reproduced by `python -m eval.train_extractor`,
 which also reports leave-one-call-out cross-validation on the dev calls.
 
@@ -30,6 +31,7 @@ from ..models import Extraction, Quote, Segment, Transcript, Unanswered
 from . import features
 from .classifier import CLASSES, SoftmaxModel, shipped
 from .grounding import FOLLOW_UPS, TOPICS, sentence_spans
+from .memory import CLASSES as MEMORY_CLASSES
 
 CAPS: dict[str, int] = {"goal": 3, "measures": 6, "impediments": 8}
 CALL_TURNS = 80  # a discovery call's usual length in turns; position features saturate there
@@ -481,7 +483,9 @@ class EmbeddedExtractor:
         protos, _ = _prototype_vectors()
         sims = {k: _sim(vecs, p) for k, p in protos.items()}
         cues = {k: np.array([_cue_score(s.plain, k) for s in live]) for k in TOPICS}
-        X = features.matrix(live, vecs, qvecs, sims, cues)
+        mem = self.model.memory
+        near = mem.near(vecs) if mem is not None else np.zeros((len(live), len(MEMORY_CLASSES)))
+        X = features.matrix(live, vecs, qvecs, sims, cues, near)
         return Analysis(sentences, live, X)
 
     def select(self, t: Transcript, an: Analysis, model: Optional[SoftmaxModel] = None) -> Extraction:

@@ -8,8 +8,8 @@ about one call's phrasing:
 - shape: numbers, percentages, money, durations, time expressions, baseline/target
   wording, negation, hedging, length;
 - meaning: the MiniLM vector of the sentence itself (scaled, so its 384 weights are
-  regularised harder than the few dozen generic ones) and its similarity to a handful
-  of prototype answers.
+  regularised harder than the few dozen generic ones), its similarity to a handful
+  of prototype answers, and to its nearest labelled sentences (memory.py).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import re
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
+
+from . import memory
 
 if TYPE_CHECKING:  # pragma: no cover
     from .embedded import Sentence
@@ -112,6 +114,7 @@ def matrix(
     qvecs: np.ndarray,
     answer_sims: dict[str, np.ndarray],
     cue: dict[str, np.ndarray],
+    near: np.ndarray,
 ) -> np.ndarray:
     """The feature matrix: generic features, then the sentence vector, then the vector of the
     question it answers (decayed). The trainer scales the two vector groups to regularise
@@ -126,10 +129,10 @@ def matrix(
     for i, s in enumerate(sentences):
         if s.qidx >= 0:
             qv[i] = qvecs[s.qidx] * s.decay
-    return np.hstack([generic, sims, cues, vecs, qv])
+    return np.hstack([generic, sims, cues, memory.features(near), vecs, qv])
 
 
-NAMES = TEXT_NAMES + CONTEXT_NAMES + [f"sim_{k}" for k in SIM_KEYS] + [f"cue_{k}" for k in TOPICS]
+NAMES = TEXT_NAMES + CONTEXT_NAMES + [f"sim_{k}" for k in SIM_KEYS] + [f"cue_{k}" for k in TOPICS] + memory.NAMES
 
 
 def width() -> int:
