@@ -17,6 +17,7 @@ import numpy as np
 
 from ..config import Settings, get_settings
 from ..embeddings import embed
+from ..extract.grounding import clause_spans, sentence_spans
 from ..models import Extraction, Plan, Quote, Suggestion
 from .index import Hit, ensure_index, expand, query
 
@@ -31,15 +32,24 @@ CANDIDATE = 0.45  # a looser bar for gathering candidates; MIN_SIMILARITY decide
 MAX_CANDIDATES = 25  # re-scored exactly; bounds the vectors fetched back from the index
 CONTEXT_WEIGHT = 0.5  # share of the ranking from the whole practice vs. all the customer's quotes
 
+MIN_EXCERPT_WORDS = 6  # a clause shorter than this ("which I want below 2%") means little alone
 TOPIC_LABEL = {"goal": "goal", "measures": "measure", "impediments": "impediment"}
 
 
-def _why(topic: str, quote: Quote, hit: Hit) -> str:
+def _excerpts(text: str) -> list[str]:
+    """A quote's sentences and their longer clauses: each an exact span of the customer's words."""
+    out = []
+    for a, b in sentence_spans(text):
+        out.append(text[a:b])
+        out += [text[x:y] for x, y in clause_spans(text, a, b) if (x, y) != (a, b) and len(text[x:y].split()) >= MIN_EXCERPT_WORDS]
+    return out or [text]
+
+
+def _why(topic: str, excerpt: str, hit: Hit) -> str:
+    """The customer's words it answers: the part of the quote nearest the practice, not the whole
+    quote, so five suggestions from one long goal each say which part they answer."""
     segment = hit.segment.replace("-", " ") if hit.segment else "our"
-    return (
-        f"Matches your {TOPIC_LABEL[topic]}: \u201c{quote.text}\u201d \u2014 "
-        f"what successful {segment} customers did: {hit.title}"
-    )
+    return f"Matches your {TOPIC_LABEL[topic]}: \u201c{excerpt}\u201d \u2014 what successful {segment} customers did"
 
 
 def mmr(relevance: dict[str, float], vectors: dict[str, np.ndarray], k: int) -> list[str]:
@@ -89,7 +99,7 @@ def suggest(extraction: Extraction, plan: Plan, settings: Optional[Settings] = N
     qv = vecs[: len(quotes)]
     centroid = qv.mean(0)
     centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
-    best: dict[str, tuple[float, str, Quote, Hit]] = {}
+    best: dict[str, tuple[float, str, Quote, Hit, np.ndarray]] = {}  # match, topic, quote, practice, matched vector
     doc: dict[str, np.ndarray] = {}
     for meta, emb in zip(got["metadatas"], got["embeddings"]):
         v = np.asarray(emb, dtype=np.float32)
@@ -103,7 +113,7 @@ def suggest(extraction: Extraction, plan: Plan, settings: Optional[Settings] = N
                 practice_id=pid, title=meta["title"], text=meta["text"], segment=meta["segment"],
                 score=float(sims[i]), matched=meta["matched"], topic=meta["topic"],
             )  # fmt: skip
-            best[pid] = (float(sims[i]), quotes[i][0], quotes[i][1], hit)
+            best[pid] = (float(sims[i]), quotes[i][0], quotes[i][1], hit, v)
     if not best:
         return []
     # rank by the match, nudged by how well the whole practice fits the whole call
@@ -112,10 +122,14 @@ def suggest(extraction: Extraction, plan: Plan, settings: Optional[Settings] = N
         for pid, v in best.items()
     }
     picked = mmr(relevance, doc, k)
+    parts = {pid: _excerpts(best[pid][2].text) for pid in picked}
+    needed = sorted({x for p in parts.values() for x in p})
+    part_vecs = dict(zip(needed, embed(needed)))
     out = []
     for pid in picked:
-        score, topic, q, hit = best[pid]
+        score, topic, q, hit, v = best[pid]
+        excerpt = max(parts[pid], key=lambda x: float(part_vecs[x] @ v))
         out.append(
-            Suggestion(practice_id=pid, title=hit.title, text=hit.text, why=_why(topic, q, hit), score=round(score, 3))
+            Suggestion(practice_id=pid, title=hit.title, text=hit.text, why=_why(topic, excerpt, hit), score=round(score, 3))
         )
     return out
