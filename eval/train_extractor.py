@@ -43,12 +43,11 @@ from typing import Optional
 
 import numpy as np
 
-from assistant.extract import embedded, features
+from assistant.extract import embedded, features, memory
 from assistant.extract.classifier import CLASSES, SoftmaxModel, fit, shipped_path
 from assistant.extract.embedded import Analysis, EmbeddedExtractor
 from assistant.extract.grounding import TOPICS, ground
 from assistant.extract.memory import Memory
-import assistant.extract.memory as memory
 from assistant.models import Hints, Transcript
 import eval.score
 from eval.score import Gold, check_call, find_calls, must_not_hits, recall_precision
