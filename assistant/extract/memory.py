@@ -33,7 +33,7 @@ class Memory:
         out = np.zeros((len(vecs), len(CLASSES)))
         if len(vecs) == 0 or len(self.vecs) == 0:
             return out
-        sims = vecs.astype(np.float32) @ self.vecs.astype(np.float32).T
+        sims = np.asarray(vecs, dtype=np.float32) @ np.asarray(self.vecs, dtype=np.float32).T
         for k in range(len(CLASSES)):
             s = sims[:, self.labels == k]
             if s.shape[1]:
