@@ -245,6 +245,20 @@ def test_a_speaker_introducing_themselves_is_not_quoted_as_the_goal():
     assert "I run finance operations" not in texts(q for _, q in ex.quotes())
 
 
+def test_correcting_the_vendors_playback_does_not_supersede_the_customers_goal():
+    """"That's not the goal" said of the vendor's summary, with no new goal after it, keeps the goal already stated."""
+    t = transcript(
+        (CSM, "If we're sitting here a year from now and this worked, what happened?"),
+        (CUST, "What I want is that a customer walks in with a broken phone and walks out with it fixed the same day."),
+        (CSM, "Got it. So the goal is one dashboard with repair times across all the stores."),
+        (CUST, "I mean, that's true, I'd like better reports too, but that's my reporting problem, that's not the goal."),
+        (CSM, "Understood. Who else should be in the room when we plan the pilot?"),
+        (CUST, "Bring my operations lead, Dana, she runs the store visits."),
+    )
+    ex = run(t)
+    assert "walks out with it fixed the same day" in texts(ex.goal)
+
+
 def test_the_shipped_question_bank_vectors_are_the_bank_as_written():
     """The bank (a TSV people edit) and its precomputed vectors must not drift apart."""
     from assistant.extract import embedded

@@ -34,6 +34,7 @@ from .grounding import FOLLOW_UPS, TOPICS, sentence_spans
 from .memory import CLASSES as MEMORY_CLASSES
 
 CAPS: dict[str, int] = {"goal": 3, "measures": 6, "impediments": 8}
+REVISED_GOAL = 0.5  # P(goal) a sentence at or after a revision cue needs to count as the revised goal
 CALL_TURNS = 80  # a discovery call's usual length in turns; position features saturate there
 
 
@@ -657,9 +658,11 @@ class EmbeddedExtractor:
     def _select(self, t: Transcript, sentences: list[Sentence], meta: dict[str, float]) -> Extraction:
         live = [s for s in sentences if not s.excluded and s.scores]
         thr = {k: meta.get(f"thr_{k}", 0.5) for k in TOPICS}
-        # a revised goal supersedes the earlier one
+        # a revised goal supersedes the earlier one, when a clear goal follows the revision: "that's not
+        # the goal" said of the vendor's playback, with nothing goal-like after it, supersedes nothing
+        revised = max(thr["goal"], REVISED_GOAL)
         revision = next(
-            (s.order for s in sentences if REVISION.search(s.plain) and any(x.order >= s.order and x.scores["goal"] >= thr["goal"] for x in live)),
+            (s.order for s in sentences if REVISION.search(s.plain) and any(x.order >= s.order and x.scores["goal"] >= revised for x in live)),
             None,
         )
         chosen: dict[str, list[Sentence]] = {k: [] for k in TOPICS}
