@@ -140,7 +140,7 @@ def question_labels(t: Transcript, gold: Gold) -> tuple[np.ndarray, np.ndarray]:
     """Each vendor question's vector, labelled with the field of the first gold quote the customer
     gives before the next question ("none" when no gold quote follows)."""
     customers = set(gold.customer_speakers)
-    asking = [i for i, seg in enumerate(t.segments) if t.role_of(seg.speaker) == "vendor" and ("?" in seg.text or embedded.ASKS.search(seg.text))]
+    asking = embedded._asking(t)
     gold_seg = {}
     for ci, k in enumerate(TOPICS):
         for g in getattr(gold, k):

@@ -423,6 +423,11 @@ def _shipped_question() -> Optional[SoftmaxModel]:
     return shipped().question
 
 
+def _asking(t: Transcript) -> list[int]:
+    """The vendor turns that ask something: the questions a customer sentence may answer."""
+    return [i for i, seg in enumerate(t.segments) if t.role_of(seg.speaker) == "vendor" and ("?" in seg.text or ASKS.search(seg.text))]
+
+
 def _last_question(text: str) -> str:
     """What a vendor turn asks: its question sentences (short text embeds fast)."""
     qs = [text[a:b] for a, b in sentence_spans(text)]
@@ -475,12 +480,18 @@ class EmbeddedExtractor:
     def analyse(self, t: Transcript) -> Analysis:
         """Everything that does not depend on the weights (the embedding is the costly part)."""
         sentences = self._sentences(t)
-        qvecs = self._question_context(t, sentences)
-        self._apply_rules(sentences)
-        live = [s for s in sentences if not s.excluded]
-        vecs = _embed([s.text for s in live])
+        asking = _asking(t)
+        self._apply_rules(sentences)  # all rules but the vendor's adoption pitch can decide already
+        first = [s for s in sentences if not s.excluded]
+        # questions and sentences in one call: length-sorted batches pad less (0.25 s of 1.8 on 6,000 words)
+        both = _embed([_last_question(t.segments[i].text) for i in asking] + [s.text for s in first])
+        qvecs, by_sentence = both[: len(asking)], dict(zip((s.order for s in first), both[len(asking) :]))
         if self._count is not None:
-            self._count.append(len(live))
+            self._count.append(len(both))
+        self._question_context(t, sentences, asking, qvecs)
+        self._apply_rules(sentences)  # now with the pitch known
+        live = [s for s in sentences if not s.excluded]
+        vecs = np.array([by_sentence[s.order] for s in live], dtype=np.float32).reshape(len(live), -1)
         protos, _ = _prototype_vectors()
         sims = {k: _sim(vecs, p) for k, p in protos.items()}
         cues = {k: np.array([_cue_score(s.plain, k) for s in live]) for k in TOPICS}
@@ -542,15 +553,11 @@ class EmbeddedExtractor:
         return out
 
     # -- 2. which discovery question each customer sentence answers
-    def _question_context(self, t: Transcript, sentences: list[Sentence]) -> np.ndarray:
-        """Sets each sentence's question context; returns the vendor questions' vectors."""
+    def _question_context(self, t: Transcript, sentences: list[Sentence], asking: list[int], qvecs: np.ndarray) -> None:
+        """Sets each sentence's question context from the vendor's questions (segment indices, vectors)."""
         vendor = [i for i, seg in enumerate(t.segments) if t.role_of(seg.speaker) == "vendor"]
         notes = not vendor
         _, qprotos = _prototype_vectors()
-        asking = [i for i in vendor if "?" in t.segments[i].text or ASKS.search(t.segments[i].text)]
-        qvecs = _embed([_last_question(t.segments[i].text) for i in asking])
-        if self._count is not None:
-            self._count.append(len(asking))
         qsims = {k: _sim(qvecs, p) for k, p in qprotos.items()}
         learned = self._model.question if self._model is not None else _shipped_question()
         qP = learned.proba(qvecs) if learned is not None and len(qvecs) else np.zeros((len(qvecs), len(CLASSES)))
@@ -602,7 +609,6 @@ class EmbeddedExtractor:
                     s.after_adoption_pitch = pitch and vendor_since <= 1
                 if any(_content_words(s.text) >= 3 for s in by_seg[i]):
                     customer_since += 1
-        return qvecs
 
     @staticmethod
     def _question_topic(text: str, sims: dict[str, float], current: Optional[str] = None) -> Optional[str]:
