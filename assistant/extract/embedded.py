@@ -481,7 +481,7 @@ class EmbeddedExtractor:
         """Everything that does not depend on the weights (the embedding is the costly part)."""
         sentences = self._sentences(t)
         asking = _asking(t)
-        self._apply_rules(sentences)  # all rules but the vendor's adoption pitch can decide already
+        self._apply_rules(sentences)  # the rules that need no question context, before embedding: what they exclude is never embedded
         first = [s for s in sentences if not s.excluded]
         # questions and sentences in one call: length-sorted batches pad less (0.25 s of 1.8 on 6,000 words)
         both = _embed([_last_question(t.segments[i].text) for i in asking] + [s.text for s in first])
@@ -489,7 +489,7 @@ class EmbeddedExtractor:
         if self._count is not None:
             self._count.append(len(both))
         self._question_context(t, sentences, asking, qvecs)
-        self._apply_rules(sentences)  # now with the pitch known
+        self._exclude_pitched(sentences)
         live = [s for s in sentences if not s.excluded]
         vecs = np.array([by_sentence[s.order] for s in live], dtype=np.float32).reshape(len(live), -1)
         protos, _ = _prototype_vectors()
@@ -657,7 +657,15 @@ class EmbeddedExtractor:
                 s.excluded = "introduction"
             elif HANDED_BACK.search(s.plain):
                 s.excluded = "pushed-back vendor metric"
-            elif ADOPTION.search(s.plain) and (NEGATIVE.search(s.plain) or s.after_adoption_pitch):
+            elif ADOPTION.search(s.plain) and NEGATIVE.search(s.plain):
+                s.excluded = "pushed-back vendor metric"
+
+    @staticmethod
+    def _exclude_pitched(sentences: list[Sentence]) -> None:
+        """An adoption metric said right after the vendor pitched one is the vendor's metric echoed,
+        not the customer's measure (needs the question context, so it runs after the other rules)."""
+        for s in sentences:
+            if not s.excluded and s.after_adoption_pitch and ADOPTION.search(s.plain):
                 s.excluded = "pushed-back vendor metric"
 
     # -- 4. choose per field, apply the revised-goal rule, say what was not answered
