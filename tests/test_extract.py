@@ -201,7 +201,7 @@ def test_shipped_weights_load_and_match_the_features():
     from assistant.extract.classifier import shipped
 
     m = shipped()
-    assert m.W.shape == (features.width(), 4)
+    assert m.W.shape == (len(features.NAMES), 4)
     assert {"thr_goal", "thr_measures", "thr_impediments"} <= set(m.meta)
 
 
@@ -270,35 +270,19 @@ def test_the_shipped_question_bank_vectors_are_the_bank_as_written():
     assert {k for k, _ in rows} == {"goal", "measures", "impediments", "none"}
 
 
-def test_the_shipped_memory_holds_the_answer_bank_as_written():
-    """The memory ships inside the weights; the bank is a TSV people edit: they must not drift apart."""
-    import numpy as np
+def test_the_fine_tuned_model_tells_an_outcome_from_the_activity_that_serves_it():
+    """Sentences written for this test (in no call and no bank): the activity sounds like a goal to frozen MiniLM."""
+    from assistant.extract import field_model
 
-    from assistant.embeddings import embed
-    from assistant.extract import memory
-    from assistant.extract.classifier import shipped
-
-    rows = memory.read_bank()
-    mem = shipped().memory
-    assert len(rows) >= 800 and {k for k, _ in rows} == set(memory.CLASSES)
-    bank_vecs, bank_labels = mem.vecs[-len(rows) :], mem.labels[-len(rows) :]  # the bank comes after the dev calls
-    assert [memory.CLASSES[i] for i in bank_labels] == [k for k, _ in rows]
-    picks = list(range(0, len(rows), 97))
-    fresh = embed([rows[i][1] for i in picks])
-    assert np.allclose(bank_vecs[picks], fresh, atol=2e-3)  # stored as float16
-
-
-def test_a_sentence_like_the_labelled_goals_sits_nearest_the_goals():
-    from assistant.embeddings import embed
-    from assistant.extract import memory
-    from assistant.extract.classifier import shipped
-
-    near = shipped().memory.near(embed([
-        "What I really want is for our members to stop leaving us for the bank down the street.",
-        "Honestly the bigger problem is that IT is tied up with the ERP upgrade until spring.",
-        "We're sitting at about 62 percent first-call resolution and I'd want that near 75 by the summer.",
-    ]))
-    assert [memory.CLASSES[i] for i in near.argmax(axis=1)] == ["goal", "impediments", "measures"]
+    P = field_model.shipped().proba([
+        "What we need is for a patient who calls us to be seen within a week, not a month.",
+        "Honestly the bigger problem is that our dispatchers are already stretched thin.",
+        "About eighteen percent of orders ship late today and I'd want that under five by the end of the year.",
+        "The plan is to have every driver on the new handhelds by March.",
+        "It's been raining here all week, the kids are going stir crazy.",
+    ])
+    assert [field_model.CLASSES[i] for i in P.argmax(axis=1)] == ["goal", "impediments", "measures", "none", "none"]
+    assert P[0, 0] > 3 * P[3, 0]
 
 
 def test_an_answer_the_customer_disowns_is_not_the_goal():

@@ -16,8 +16,6 @@ from typing import Optional
 
 import numpy as np
 
-from .memory import Memory
-
 CLASSES = ("goal", "measures", "impediments", "none")
 WEIGHTS_FILE = "extractor.npz"
 
@@ -30,7 +28,6 @@ class SoftmaxModel:
     std: np.ndarray
     meta: dict[str, float]  # selection thresholds and the settings it was trained with
     question: Optional["SoftmaxModel"] = None  # vendor question vector -> P(topic it asks about), learned from the dev calls
-    memory: Optional[Memory] = None  # labelled sentences the features compare with (memory.py)
 
     def proba(self, X: np.ndarray) -> np.ndarray:
         if len(X) == 0:
@@ -44,8 +41,6 @@ class SoftmaxModel:
         keys = sorted(self.meta)
         q = self.question
         extra = {} if q is None else {"q_W": q.W.astype(np.float32), "q_b": q.b.astype(np.float32)}
-        if self.memory is not None:
-            extra |= {"mem_vecs": self.memory.vecs.astype(np.float16), "mem_labels": self.memory.labels.astype(np.int8)}
         np.savez_compressed(
             path,
             **extra,
@@ -65,8 +60,7 @@ class SoftmaxModel:
             if "q_W" in z:  # raw vectors in, so no standardisation to store
                 d = z["q_W"].shape[0]
                 question = cls(z["q_W"].astype(np.float64), z["q_b"].astype(np.float64), np.zeros(d), np.ones(d), {})
-            memory = Memory(z["mem_vecs"].astype(np.float32), z["mem_labels"]) if "mem_vecs" in z else None
-            return cls(z["W"].astype(np.float64), z["b"].astype(np.float64), z["mean"].astype(np.float64), z["std"].astype(np.float64), meta, question, memory)
+            return cls(z["W"].astype(np.float64), z["b"].astype(np.float64), z["mean"].astype(np.float64), z["std"].astype(np.float64), meta, question)
 
 
 def fit(

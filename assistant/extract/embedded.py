@@ -5,10 +5,10 @@ segment, so quotes are exact) gets P(goal | measures | impediments | none) from 
 learned classifier (`classifier.py`; features in `features.py`: the vendor question it
 answers, classified by similarity to paraphrased prototype questions plus a small softmax
 over the question's MiniLM vector learned from the dev calls' labelled questions; numbers, time
-expressions and other shape features; its MiniLM vector and its nearest labelled sentences,
-`memory.py`). The weights ship in
-`assistant/data/extractor.npz` and are reproduced by `python -m eval.train_extractor`,
-which also reports leave-one-call-out cross-validation on the dev calls.
+expressions and other shape features; what MiniLM fine-tuned on the dev calls makes of the
+sentence, `field_model.py`). The weights ship in `assistant/data/extractor.npz` and
+`field_model.onnx`, reproduced by `python -m eval.finetune_extractor` then
+`python -m eval.train_extractor`, which reports leave-one-call-out cross-validation on the dev calls.
 
 The rules the method cares about are hard filters, whatever the classifier says: a
 revised goal supersedes the earlier one, a vendor metric the customer pushes back on is
@@ -23,17 +23,20 @@ import re
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 
 from ..models import Extraction, Quote, Segment, Transcript, Unanswered
-from . import features
+from . import features, field_model
 from .classifier import CLASSES, SoftmaxModel, shipped
 from .grounding import FOLLOW_UPS, TOPICS, sentence_spans
-from .memory import CLASSES as MEMORY_CLASSES
 
 CAPS: dict[str, int] = {"goal": 3, "measures": 6, "impediments": 8}
+# An empty goal is worse than a weak one: the customer's best goal-like sentence is quoted, and the goal
+# is still listed as unanswered with its follow-up question (its score is under the threshold). The
+# classifier puts a direct answer told as process ("we would send every invoice within two days") near 0.1.
+FLOOR = {"goal": 0.05}
 REVISED_GOAL = 0.5  # P(goal) a sentence at or after a revision cue needs to count as the revised goal
 CALL_TURNS = 80  # a discovery call's usual length in turns; position features saturate there
 
@@ -189,41 +192,6 @@ NO_METRIC = _rx(r"\b(?:don'?t|do not|doesn'?t|never|can'?t)\s+(?:really\s+|even\
                 r"\bnot split\b", r"\b(?:don'?t|do not) want to promise\b", r"\bnot setting a target\b", r"\bwithout a target\b")
 NUMBERISH = re.compile(rf"\d|\b(?:percent|half|double|twice|triple|dozen)\b|\b{_NUMWORD}\s+(?:\w+\s+)?(?:per|a|each|out of)\b", re.I)
 
-# Prototype answers per field: their similarity is one feature among many (the classifier weighs it).
-PROTOTYPES: dict[str, list[str]] = {
-    "goal": [
-        "Success for us would be closing the books in three days instead of ten.",
-        "In twelve months I want my team to stop doing manual work and spend their time on customers.",
-        "What we really want is to grow revenue without adding headcount.",
-        "The goal is to get new customers live faster so they renew.",
-        "By the end of the contract we would have one reliable view of our pipeline.",
-        "If this works, our managers make decisions on their own data without waiting for the analysts.",
-    ],
-    "measures": [
-        "We track days sales outstanding; it is about fifty days today and we want it under forty.",
-        "We'd know it's working if the error rate drops from six percent to two percent.",
-        "Right now it takes us about twelve days, and the target is five.",
-        "Our churn is eight percent a year and we report it to the board every quarter.",
-        "We would measure it by how many tickets are resolved on the first call.",
-    ],
-    "impediments": [
-        "What worries me is that IT is busy with another migration and won't have time for this.",
-        "The risk is that our data is scattered across old systems.",
-        "We don't have the bandwidth on the team right now.",
-        "The security review could take months.",
-        "Budget is frozen until next year, so that could slow things down.",
-        "People might resist changing how they have always worked.",
-    ],
-    # not a field: activities posing as the goal (METHOD.md: outcomes, not activities); the classifier learns what this similarity means
-    "activity": [
-        "The goal is to get everyone onto the new system by the end of the year.",
-        "We want the tool rolled out to all teams and every user logging in.",
-        "Success is getting rid of the spreadsheets and going paperless.",
-        "I want every site working out of your platform by the spring.",
-        "We need to automate the process and migrate off the old software.",
-        "The aim is to have all stores using one ordering system.",
-    ],
-}
 # Vendor questions, direct and indirect wordings, per discovery topic; "other" ends a topic.
 QUESTION_PROTOTYPES: dict[str, list[str]] = {
     "goal": [
@@ -346,17 +314,16 @@ def _content_words(text: str) -> int:
 
 
 @lru_cache(maxsize=1)
-def _prototype_vectors() -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Embedded once per process: answer prototypes and vendor-question prototypes, the latter
-    with the question bank's ~650 labelled wordings (vectors precomputed, see question_bank())."""
+def _prototype_vectors() -> dict[str, np.ndarray]:
+    """Embedded once per process: the vendor-question prototypes and the question bank's ~650
+    labelled wordings (vectors precomputed, see question_bank())."""
     from ..embeddings import embed
 
-    answers = {k: embed(v) for k, v in PROTOTYPES.items()}
     questions = {k: embed(v) for k, v in QUESTION_PROTOTYPES.items()}
     vecs, topics = question_bank()
     for k in questions:  # the bank's "none" (a question about something else) is the prototypes' "other"
         questions[k] = np.vstack([questions[k], vecs[topics == ("none" if k == "other" else k)]])
-    return answers, questions
+    return questions
 
 
 BANK_TEXT = "question_bank.tsv"  # topic TAB vendor question: the source, written by people
@@ -466,9 +433,15 @@ class EmbeddedExtractor:
 
     name = "embedded"
 
-    def __init__(self, _count: Optional[list[int]] = None, model: Optional[SoftmaxModel] = None) -> None:
+    def __init__(
+        self,
+        _count: Optional[list[int]] = None,
+        model: Optional[SoftmaxModel] = None,
+        field_proba: Optional[Callable[[list[str]], np.ndarray]] = None,
+    ) -> None:
         self._count = _count  # the benchmark counts embedded texts here
         self._model = model  # None: the shipped weights
+        self._field_proba = field_proba  # sentences -> fine-tuned P(field); None: the shipped model (the trainer passes out-of-fold ones)
 
     @property
     def model(self) -> SoftmaxModel:
@@ -478,27 +451,19 @@ class EmbeddedExtractor:
         return self.select(t, self.analyse(t))
 
     def analyse(self, t: Transcript) -> Analysis:
-        """Everything that does not depend on the weights (the embedding is the costly part)."""
+        """Everything that does not depend on the weights (the two encoders are the costly part)."""
         sentences = self._sentences(t)
         asking = _asking(t)
-        self._apply_rules(sentences)  # the rules that need no question context, before embedding: what they exclude is never embedded
-        first = [s for s in sentences if not s.excluded]
-        # questions and sentences in one call: length-sorted batches pad less (0.25 s of 1.8 on 6,000 words)
-        both = _embed([_last_question(t.segments[i].text) for i in asking] + [s.text for s in first])
-        qvecs, by_sentence = both[: len(asking)], dict(zip((s.order for s in first), both[len(asking) :]))
-        if self._count is not None:
-            self._count.append(len(both))
+        self._apply_rules(sentences)
+        qvecs = _embed([_last_question(t.segments[i].text) for i in asking])
         self._question_context(t, sentences, asking, qvecs)
         self._exclude_pitched(sentences)
-        live = [s for s in sentences if not s.excluded]
-        vecs = np.array([by_sentence[s.order] for s in live], dtype=np.float32).reshape(len(live), -1)
-        protos, _ = _prototype_vectors()
-        sims = {k: _sim(vecs, p) for k, p in protos.items()}
+        live = [s for s in sentences if not s.excluded]  # what the rules exclude never reaches the fine-tuned model
+        if self._count is not None:
+            self._count.append(len(asking) + len(live))
         cues = {k: np.array([_cue_score(s.plain, k) for s in live]) for k in TOPICS}
-        mem = self.model.memory
-        near = mem.near(vecs) if mem is not None else np.zeros((len(live), len(MEMORY_CLASSES)))
-        X = features.matrix(live, vecs, qvecs, sims, cues, near)
-        return Analysis(sentences, live, X)
+        fine = (self._field_proba or field_model.shipped().proba)([s.text for s in live])
+        return Analysis(sentences, live, features.matrix(live, cues, fine))
 
     def select(self, t: Transcript, an: Analysis, model: Optional[SoftmaxModel] = None) -> Extraction:
         model = model or self.model
@@ -557,7 +522,7 @@ class EmbeddedExtractor:
         """Sets each sentence's question context from the vendor's questions (segment indices, vectors)."""
         vendor = [i for i, seg in enumerate(t.segments) if t.role_of(seg.speaker) == "vendor"]
         notes = not vendor
-        _, qprotos = _prototype_vectors()
+        qprotos = _prototype_vectors()
         qsims = {k: _sim(qvecs, p) for k, p in qprotos.items()}
         learned = self._model.question if self._model is not None else _shipped_question()
         qP = learned.proba(qvecs) if learned is not None and len(qvecs) else np.zeros((len(qvecs), len(CLASSES)))
@@ -690,8 +655,8 @@ class EmbeddedExtractor:
         for k in TOPICS:
             ranked = sorted(chosen[k], key=lambda s: -s.scores[k])
             top = [s for s in ranked if s.scores[k] >= thr[k]][: CAPS[k]]
-            if not top and ranked and ranked[0].scores[k] >= meta.get(f"min_{k}", 1.0):
-                top = ranked[:1]  # a strong-enough candidate beats an empty field
+            if not top and ranked and ranked[0].scores[k] >= min(meta.get(f"min_{k}", 1.0), FLOOR.get(k, 1.0)):
+                top = ranked[:1]  # a strong-enough candidate beats an empty field (it stays unanswered below)
             top.sort(key=lambda s: s.order)
             fields[k] = [self._quote(t.segments[run[0].seg], run[0], run[-1]) for run in _runs(top)]
             if not top or max(s.scores[k] for s in top) < meta.get(f"strong_{k}", thr[k]):
@@ -741,6 +706,7 @@ def bench(source: Optional[str] = None, words: int = 6000, repeats: int = 3) -> 
         t = synthetic_call(words)
     t0 = time.perf_counter()
     _prototype_vectors()
+    field_model.shipped()
     warm = time.perf_counter() - t0
     counted: list[int] = []
     times = []
