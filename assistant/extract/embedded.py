@@ -291,7 +291,6 @@ class Sentence:
     order: int
     adjacency: dict[str, float] = field(default_factory=dict)  # topic of the question it answers, decayed
     qsim: dict[str, float] = field(default_factory=dict)  # that question's similarity to each topic, decayed
-    qidx: int = -1  # row of that question's vector
     qprob: dict[str, float] = field(default_factory=dict)  # the learned question model's topic for that question, decayed
     decay: float = 0.0
     customer_since: int = 0  # customer turns since the question
@@ -567,7 +566,7 @@ class EmbeddedExtractor:
                     decay = DECAY.get(vendor_since, 0.0) * 0.9 ** min(customer_since, 8)
                     if current:
                         s.adjacency[current] = decay
-                    s.decay, s.qidx, s.first_answer = decay, qrow if decay else -1, customer_since == 0 and vendor_since == 0
+                    s.decay, s.first_answer = decay, customer_since == 0 and vendor_since == 0
                     s.customer_since = customer_since
                     s.qsim = {k: v * decay for k, v in qsim.items()}
                     s.qprob = {k: float(qP[qrow, n]) * decay for n, k in enumerate(CLASSES)} if qrow >= 0 else {}
