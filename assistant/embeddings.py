@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 from importlib import resources
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -51,13 +51,17 @@ def session(path: str):
     return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
 
 
-def run(sess, texts: Sequence[str], output: str) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(output, attention mask) per batch of BATCH texts."""
-    out = []
-    for i in range(0, len(texts), BATCH):
-        ids, mask = tokenize(texts[i : i + BATCH])
+def run(sess, texts: Sequence[str], output: str, reduce: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
+    """`reduce(output, attention mask)` per batch of BATCH texts, one row per text in the order given.
+    Texts run in length order: a batch pads to its longest text."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    rows = []
+    for i in range(0, len(order), BATCH):
+        ids, mask = tokenize([texts[j] for j in order[i : i + BATCH]])
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        out.append((sess.run([output], feeds)[0], mask))
+        rows.append(reduce(sess.run([output], feeds)[0], mask))
+    out = np.empty_like(stacked := np.vstack(rows))
+    out[order] = stacked
     return out
 
 
@@ -73,12 +77,14 @@ class MiniLM:
         """L2-normalised sentence vectors, shape (len(texts), 384)."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        out = []
-        for hidden, mask in run(self.session, texts, "last_hidden_state"):
-            m = mask[..., None].astype(np.float32)
-            pooled = (hidden * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
-            out.append(pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None))
-        return np.vstack(out).astype(np.float32)
+        return run(self.session, texts, "last_hidden_state", _mean_pool).astype(np.float32)
+
+
+def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean over the real tokens, L2-normalised: the sentence-transformers recipe for MiniLM."""
+    m = mask[..., None].astype(np.float32)
+    pooled = (hidden * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
+    return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
 
 
 @lru_cache(maxsize=1)

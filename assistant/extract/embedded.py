@@ -364,16 +364,10 @@ def question_bank() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _embed(texts: list[str]) -> np.ndarray:
-    """Embed in length order (batches pad to their longest text), then restore the order."""
+    """The extractor's one call into MiniLM (the trainer caches it)."""
     from ..embeddings import embed
 
-    if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    vecs = embed([texts[i] for i in order])
-    out = np.empty_like(vecs)
-    out[order] = vecs
-    return out
+    return embed(texts)
 
 
 def _sim(vecs: np.ndarray, protos: np.ndarray) -> np.ndarray:

@@ -37,15 +37,15 @@ class FieldModel:
         self.session = session(str(path))
 
     def proba(self, texts: Sequence[str]) -> np.ndarray:
-        """(len(texts), 4) probabilities; texts are run in length order, so batches pad little."""
-        out = np.zeros((len(texts), len(CLASSES)), dtype=np.float32)
+        """(len(texts), 4) probabilities."""
         if not texts:
-            return out
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        logits = np.vstack([z for z, _ in run(self.session, [texts[i] for i in order], "logits")])
-        e = np.exp(logits - logits.max(axis=1, keepdims=True))
-        out[order] = e / e.sum(axis=1, keepdims=True)
-        return out
+            return np.zeros((0, len(CLASSES)), dtype=np.float32)
+        return run(self.session, texts, "logits", _softmax).astype(np.float32)
+
+
+def _softmax(logits: np.ndarray, _mask: np.ndarray) -> np.ndarray:
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
 
 
 @lru_cache(maxsize=1)
